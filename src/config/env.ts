@@ -1,0 +1,111 @@
+/**
+ * The one place the environment is read and validated. Everything else gets
+ * a typed Config. Empty strings count as unset (a blank line in .env must not
+ * override a default), and secrets are wrapped so no log line or stack trace
+ * can print them.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { fail } from '../errors.js';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const DEFAULT_MODEL = 'all-MiniLM-L6-v2';
+
+/** A secret value that renders as [redacted] through every path Node prints objects by. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[redacted]';
+  }
+}
+
+const optionalString = z.string().optional();
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const snowflakeList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^\d{15,21}$/, 'each entry must be a Discord channel id (digits)')));
+
+const schema = z.object({
+  CORPUS_DIR: z.string().default('corpus'),
+  INDEX_DIR: z.string().default('index'),
+  MODELS_DIR: z.string().default('models'),
+  EMBED_MODEL: z.string().default(DEFAULT_MODEL),
+  EMBED_PRECISION: z.enum(['int8', 'fp32']).default('int8'),
+  ALLOW_REMOTE_MODELS: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APP_ID: z.string().regex(/^\d{15,21}$/, 'must be the numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{15,21}$/, 'must be a numeric server id').optional(),
+  DISCORD_API_BASE: z.url().optional(),
+  ALLOWED_CHANNEL_IDS: snowflakeList.optional(),
+  RATE_LIMIT_USER_PER_MIN: positiveInt(5),
+  RATE_LIMIT_CHANNEL_PER_MIN: positiveInt(30),
+  MAX_CONCURRENT_QUESTIONS: positiveInt(4),
+});
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  modelsDir: string;
+  embedModel: string;
+  precision: 'int8' | 'fp32';
+  allowRemoteModels: boolean;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  discord: {
+    token?: Secret;
+    appId?: string;
+    guildId?: string;
+    apiBase?: string;
+    allowedChannelIds: string[];
+    userPerMinute: number;
+    channelPerMinute: number;
+    maxConcurrent: number;
+  };
+}
+
+/** Validates an environment record (process.env by default); throws one line naming the bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const shown = name === 'DISCORD_TOKEN' ? '[redacted]' : JSON.stringify(present[name] ?? '');
+    throw fail('INVALID_CONFIG', name, shown, issue.message);
+  }
+  const e = parsed.data;
+  return {
+    corpusDir: resolve(PROJECT_ROOT, e.CORPUS_DIR),
+    indexDir: resolve(PROJECT_ROOT, e.INDEX_DIR),
+    modelsDir: resolve(PROJECT_ROOT, e.MODELS_DIR),
+    embedModel: e.EMBED_MODEL,
+    precision: e.EMBED_PRECISION,
+    allowRemoteModels: e.ALLOW_REMOTE_MODELS,
+    logLevel: e.LOG_LEVEL,
+    discord: {
+      ...(e.DISCORD_TOKEN ? { token: new Secret(e.DISCORD_TOKEN.trim()) } : {}),
+      ...(e.DISCORD_APP_ID ? { appId: e.DISCORD_APP_ID } : {}),
+      ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
+      ...(e.DISCORD_API_BASE ? { apiBase: e.DISCORD_API_BASE } : {}),
+      allowedChannelIds: e.ALLOWED_CHANNEL_IDS ?? [],
+      userPerMinute: e.RATE_LIMIT_USER_PER_MIN,
+      channelPerMinute: e.RATE_LIMIT_CHANNEL_PER_MIN,
+      maxConcurrent: e.MAX_CONCURRENT_QUESTIONS,
+    },
+  };
+}
