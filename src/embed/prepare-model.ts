@@ -48,7 +48,7 @@ export async function prepareModel(modelsDir: string, name: string): Promise<Pre
   const weightsFile = await readFile(manifest.weightsPath);
   const hash = `${createHash('sha256').update(weightsFile).digest('hex')}.v${CONVERTER_VERSION}`;
   const recordPath = join(dir, 'prepared.json');
-  const existing = await readFile(recordPath, 'utf8').then((t) => JSON.parse(t) as { hash?: string }, () => ({}));
+  const existing: { hash?: string } = await readFile(recordPath, 'utf8').then((t) => JSON.parse(t) as { hash?: string }, () => ({}));
   if (existing.hash === hash) return { dir, hash, converted: false, seconds: (performance.now() - started) / 1000 };
 
   const config = JSON.parse(await readFile(manifest.configPath, 'utf8')) as BertConfig;

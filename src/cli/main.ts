@@ -1,0 +1,129 @@
+/**
+ * `quotebot ask | index | eval`. Argv and streams are parameters so tests run
+ * the real CLI in-process. stdout carries only answers (one JSON object per
+ * line with --json); every message, warning and progress bar goes to stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type Config } from '../config/env.js';
+import { readCorpus } from '../corpus/read.js';
+import type { Embedder } from '../embed/embedder.js';
+import { fail, oneLine, QuotebotError } from '../errors.js';
+import { openEmbedder, openEngine, updateIndex, type Hooks } from '../open.js';
+import { validateQuestion, type SearchEngine } from '../search/engine.js';
+import { parseGold, summarise, type ScoredAnswer } from '../search/metrics.js';
+import { progressHooks } from './progress.js';
+import { answerJson, renderAnswer, renderBuildReport, renderEval } from './render.js';
+
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 bad input from the user. */
+const USAGE = 2;
+
+export async function run(argv: readonly string[], io: Io, embedderFor: (c: Config) => Promise<Embedder> = openEmbedder): Promise<number> {
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  let exitCode = 0;
+  const program = new Command('quotebot')
+    .description('Answers questions about the articles in corpus/ with verbatim, cited quotes.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const prepare = async (): Promise<{ config: Config; embedder: Embedder; hooks: Hooks }> => {
+    const config = loadConfig(io.env);
+    const hooks = progressHooks(io.stderr, say);
+    return { config, embedder: await embedderFor(config), hooks };
+  };
+
+  program
+    .command('ask')
+    .description('answer a question (or, with --json and no question, one question per stdin line)')
+    .argument('[question...]', 'the question')
+    .option('--json', 'print one JSON object per answer')
+    .option('--top <n>', 'how many quotes at most (1-10)', '3')
+    .action(async (words: string[], options: { json?: boolean; top: string }) => {
+      const top = Number(options.top);
+      if (!Number.isInteger(top) || top < 1 || top > 10) throw fail('INVALID_ARGUMENT', '--top', options.top, 'must be a whole number from 1 to 10');
+      const question = words.join(' ');
+      if (!(options.json && question === '')) validateQuestion(question);
+      const { config, embedder, hooks } = await prepare();
+      const engine = await openEngine(config, embedder, hooks);
+      if (question !== '') {
+        const answer = await engine.ask(question, top);
+        io.stdout.write(`${options.json ? answerJson(answer) : renderAnswer(answer, Boolean(io.stdout.isTTY))}\n`);
+        return;
+      }
+      exitCode = await answerLines(engine, top, io);
+    });
+
+  program
+    .command('index')
+    .description('build or update the index from corpus/ (only new or changed text is embedded)')
+    .option('--force', 'rebuild everything from scratch')
+    .action(async (options: { force?: boolean }) => {
+      const { config, embedder, hooks } = await prepare();
+      const report = await updateIndex(config, embedder, hooks, Boolean(options.force));
+      say(renderBuildReport(report));
+    });
+
+  program
+    .command('eval')
+    .description('score gold question files: R@1, R@3, MRR, abstention, verbatim check')
+    .argument('<files...>', 'JSONL files of {"q", "expect": [...], "unanswerable"?}')
+    .option('--json', 'print the summaries as JSON')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      const { config, embedder, hooks } = await prepare();
+      const engine = await openEngine(config, embedder, hooks);
+      const summaries = [];
+      for (const file of files) {
+        const summary = summarise(await evaluate(engine, config, file));
+        summaries.push({ file, ...summary });
+        if (!options.json) io.stdout.write(`${renderEval(file, summary)}\n\n`);
+      }
+      if (options.json) io.stdout.write(`${JSON.stringify(summaries)}\n`);
+    });
+
+  try {
+    await program.parseAsync(['node', 'quotebot', ...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE;
+    say(`error: ${oneLine(error)}`);
+    const userError = error instanceof QuotebotError && ['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT'].includes(error.code);
+    return userError ? USAGE : 1;
+  }
+}
+
+/** One question per line → one JSON object per line, in order; a bad line gets an error object, not an abort. */
+async function answerLines(engine: SearchEngine, top: number, io: Io): Promise<number> {
+  let failures = 0;
+  for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    try {
+      io.stdout.write(`${answerJson(await engine.ask(line, top))}\n`);
+    } catch (error) {
+      failures++;
+      const code = error instanceof QuotebotError ? error.code : 'ERROR';
+      io.stdout.write(`${JSON.stringify({ question: line, error: { code, message: oneLine(error) } })}\n`);
+    }
+  }
+  return failures > 0 ? USAGE : 0;
+}
+
+async function evaluate(engine: SearchEngine, config: Config, file: string): Promise<ScoredAnswer[]> {
+  const gold = parseGold(file, await readFile(file, 'utf8'));
+  const texts = new Map((await readCorpus(config.corpusDir)).documents.map((d) => [d.name, d.text]));
+  const results: ScoredAnswer[] = [];
+  for (const g of gold) {
+    const answer = await engine.ask(g.q, 3);
+    const nonVerbatim = answer.quotes.filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
+    results.push({ gold: g, answered: answer.answered, quotes: answer.quotes, nonVerbatim });
+  }
+  return results;
+}
+

@@ -1,0 +1,68 @@
+/**
+ * The composition root every front end shares (CLI, bot, bench): the model,
+ * an index that is up to date with corpus/, and a search engine over them.
+ */
+import type { Config } from './config/env.js';
+import { readCorpus } from './corpus/read.js';
+import { createEmbedder, type Embedder } from './embed/embedder.js';
+import { createSearchEngine, type SearchEngine } from './search/engine.js';
+import { buildIndex, type BuildReport } from './store/build.js';
+import { currentGeneration } from './store/layout.js';
+import { loadIndex, readManifest } from './store/load.js';
+
+export interface Hooks {
+  /** Human-readable progress lines (stderr in the CLI, the log in the bot). */
+  onMessage?: (line: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export function openEmbedder(config: Config): Promise<Embedder> {
+  return createEmbedder({
+    model: config.embedModel,
+    modelsDir: config.modelsDir,
+    precision: config.precision,
+    allowRemoteModels: config.allowRemoteModels,
+  });
+}
+
+/** Why the index must be (re)built before answering, or undefined when it is current. */
+export async function staleness(config: Config, embedder: Embedder): Promise<string | undefined> {
+  const dir = await currentGeneration(config.indexDir);
+  if (!dir) return 'No index yet: building it now (first run only).';
+  let manifest;
+  try {
+    manifest = await readManifest(dir);
+  } catch {
+    return 'The index is unreadable: rebuilding it.';
+  }
+  if (manifest.model.id !== embedder.id || manifest.model.dims !== embedder.dims) {
+    return `The index was built with another model (${manifest.model.id}): rebuilding it.`;
+  }
+  const { documents } = await readCorpus(config.corpusDir);
+  const indexed = manifest.documents;
+  const changed =
+    documents.length !== Object.keys(indexed).length || documents.some((d) => indexed[d.name]?.sha256 !== d.sha256);
+  return changed ? 'The corpus changed since the last index: updating it.' : undefined;
+}
+
+export async function updateIndex(config: Config, embedder: Embedder, hooks: Hooks, force = false): Promise<BuildReport> {
+  const report = await buildIndex({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    embedder,
+    force,
+    ...hooks,
+  });
+  report.warnings.forEach((w) => hooks.onMessage?.(w));
+  return report;
+}
+
+/** An engine over a current index, building or updating the index first when needed. */
+export async function openEngine(config: Config, embedder: Embedder, hooks: Hooks = {}): Promise<SearchEngine> {
+  const reason = await staleness(config, embedder);
+  if (reason) {
+    hooks.onMessage?.(reason);
+    await updateIndex(config, embedder, hooks);
+  }
+  return createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
+}

@@ -1,0 +1,110 @@
+/**
+ * Ranked sentences → the quotes a user sees. Pure. A quote is one sentence,
+ * or a few consecutive sentences of one paragraph when the first opens a
+ * quotation that only closes later; it is never stitched from different
+ * places. One quote per paragraph: a second hit from the same paragraph
+ * would be a near-duplicate.
+ */
+import type { DocMeta } from '../segment/metadata.js';
+
+export interface SentenceRef {
+  doc: number;
+  paragraph: number;
+  start: number;
+  end: number;
+  text: string;
+  /** Exact text between this sentence and the next one of the paragraph; '' at its end. */
+  after: string;
+}
+
+export interface Quote {
+  text: string;
+  doc: string;
+  start: number;
+  end: number;
+  score: number;
+  title?: string;
+  publisher?: string;
+  date?: string;
+  paragraph: number;
+}
+
+const MAX_SENTENCES = 3;
+
+/** Opening minus closing double quotation marks; straight quotes alternate, so count their parity. */
+function openQuotes(text: string): number {
+  const curly = (text.match(/“/g)?.length ?? 0) - (text.match(/”/g)?.length ?? 0);
+  const straight = (text.match(/"/g)?.length ?? 0) % 2;
+  return curly + straight;
+}
+
+/** Extends a sentence forward while a quotation it opens is still open, within its paragraph. */
+export function expandQuote(sentences: readonly SentenceRef[], at: number): { first: number; last: number } {
+  let last = at;
+  let open = openQuotes(sentences[at]!.text);
+  while (open > 0 && last - at + 1 < MAX_SENTENCES && sentences[last]!.after !== '') {
+    const next = sentences[last + 1];
+    if (!next) break;
+    last++;
+    open += openQuotes(next.text);
+  }
+  return { first: at, last };
+}
+
+export function joinSentences(sentences: readonly SentenceRef[], first: number, last: number): string {
+  let text = '';
+  for (let i = first; i <= last; i++) text += sentences[i]!.text + (i < last ? sentences[i]!.after : '');
+  return text;
+}
+
+function wordSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+/** Jaccard similarity of the word sets above 0.8. */
+export function nearDuplicate(a: string, b: string): boolean {
+  const x = wordSet(a);
+  const y = wordSet(b);
+  let shared = 0;
+  for (const word of x) if (y.has(word)) shared++;
+  const union = x.size + y.size - shared;
+  return union > 0 && shared / union > 0.8;
+}
+
+export interface SelectInput {
+  /** All sentences in reading order. */
+  sentences: readonly SentenceRef[];
+  documents: readonly { name: string; meta: DocMeta }[];
+  /** Positions into `sentences`, best first, with their fused scores. */
+  ranked: readonly { position: number; score: number }[];
+  top: number;
+}
+
+export function selectQuotes({ sentences, documents, ranked, top }: SelectInput): Quote[] {
+  const quotes: Quote[] = [];
+  const usedParagraphs = new Set<string>();
+  for (const { position, score } of ranked) {
+    if (quotes.length >= top) break;
+    const sentence = sentences[position]!;
+    const paragraphKey = `${sentence.doc}:${sentence.paragraph}`;
+    if (usedParagraphs.has(paragraphKey)) continue;
+    usedParagraphs.add(paragraphKey);
+    const { first, last } = expandQuote(sentences, position);
+    const text = joinSentences(sentences, first, last);
+    // The same wire copy in two files is one answer, not two.
+    if (quotes.some((q) => nearDuplicate(q.text, text))) continue;
+    const { name, meta } = documents[sentence.doc]!;
+    quotes.push({
+      text,
+      doc: name,
+      start: sentences[first]!.start,
+      end: sentences[last]!.end,
+      score,
+      ...(meta.title ? { title: meta.title } : {}),
+      ...(meta.publisher ? { publisher: meta.publisher } : {}),
+      ...(meta.date ? { date: meta.date } : {}),
+      paragraph: sentence.paragraph,
+    });
+  }
+  return quotes;
+}

@@ -1,0 +1,56 @@
+/**
+ * Decides whether the corpus answers a question at all. A cosine threshold
+ * alone fails: "What's the weather in Coventry?" is close to any sentence
+ * about Coventry. So the decision also asks whether the question's
+ * distinctive words exist in the corpus (IDF-weighted coverage) and in the
+ * best passage, and combines the evidence with a logistic model fitted on
+ * labelled questions by scripts/calibrate.ts.
+ */
+import model from './abstain-model.json' with { type: 'json' };
+
+export interface AbstainFeatures {
+  /** Best query–sentence cosine among candidates. */
+  topDense: number;
+  /** Best context cosine (sentence with its neighbours). */
+  topContext: number;
+  /** IDF-weighted share of the question's terms that occur anywhere in the corpus. */
+  corpusCoverage: number;
+  /** IDF-weighted share of the question's terms that occur in the top passage's paragraph. */
+  passageCoverage: number;
+}
+
+export const FEATURE_NAMES = ['topDense', 'topContext', 'corpusCoverage', 'passageCoverage'] as const;
+
+export interface AbstainModel {
+  weights: Record<(typeof FEATURE_NAMES)[number], number>;
+  bias: number;
+  threshold: number;
+}
+
+export const CALIBRATED: AbstainModel = model;
+
+export function idf(documentFrequency: number, passageCount: number): number {
+  return Math.log(1 + (passageCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+}
+
+/** IDF-weighted share of `terms` for which `present` holds; 0 when there are no terms. */
+export function weightedCoverage(terms: readonly string[], weight: (t: string) => number, present: (t: string) => boolean): number {
+  let total = 0;
+  let covered = 0;
+  for (const term of terms) {
+    const w = weight(term);
+    total += w;
+    if (present(term)) covered += w;
+  }
+  return total > 0 ? covered / total : 0;
+}
+
+/** Probability that the corpus answers the question. */
+export function answerProbability(features: AbstainFeatures, m: AbstainModel = CALIBRATED): number {
+  const z = FEATURE_NAMES.reduce((sum, name) => sum + m.weights[name] * features[name], m.bias);
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function shouldAnswer(features: AbstainFeatures, m: AbstainModel = CALIBRATED): boolean {
+  return answerProbability(features, m) >= m.threshold;
+}

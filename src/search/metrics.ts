@@ -1,0 +1,89 @@
+/**
+ * Scoring answers against a gold file ({"q", "expect": [substrings], "unanswerable"}).
+ * Pure; the eval command feeds it answers and file texts.
+ */
+import { fail } from '../errors.js';
+import type { Quote } from '../quote/select.js';
+
+export interface GoldQuestion {
+  q: string;
+  expect: string[];
+  unanswerable?: boolean;
+}
+
+export interface EvalSummary {
+  questions: number;
+  answerable: number;
+  unanswerable: number;
+  recallAt1: number;
+  recallAt3: number;
+  mrr: number;
+  /** Share of unanswerable questions correctly refused. */
+  abstention: number;
+  /** Share of answerable questions wrongly refused. */
+  falseAbstention: number;
+  nonVerbatim: number;
+  misses: { q: string; got?: string }[];
+}
+
+export function parseGold(file: string, text: string): GoldQuestion[] {
+  return text
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, n }) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw fail('GOLD_FILE_INVALID', file, n, 'not valid JSON');
+      }
+      const g = value as Partial<GoldQuestion>;
+      if (typeof g.q !== 'string' || !Array.isArray(g.expect) || !g.expect.every((e) => typeof e === 'string')) {
+        throw fail('GOLD_FILE_INVALID', file, n, 'needs "q" (string) and "expect" (array of strings)');
+      }
+      return { q: g.q, expect: g.expect, ...(g.unanswerable ? { unanswerable: true } : {}) };
+    });
+}
+
+/** Quote styles and spacing vary between a gold file and the source; compare without them. */
+export function normaliseForMatch(text: string): string {
+  return text.replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** 1-based rank of the first quote containing an expected substring, or 0. */
+export function hitRank(gold: GoldQuestion, quotes: readonly Pick<Quote, 'text'>[]): number {
+  const expected = gold.expect.map(normaliseForMatch);
+  const index = quotes.findIndex((q) => expected.some((e) => normaliseForMatch(q.text).includes(e)));
+  return index + 1;
+}
+
+export interface ScoredAnswer {
+  gold: GoldQuestion;
+  answered: boolean;
+  quotes: Quote[];
+  /** Quotes whose text is not exactly fileText.slice(start, end). */
+  nonVerbatim: number;
+}
+
+export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
+  const answerable = results.filter((r) => !r.gold.unanswerable);
+  const unanswerable = results.filter((r) => r.gold.unanswerable);
+  const rankOf = (r: ScoredAnswer) => (r.answered ? hitRank(r.gold, r.quotes) : 0);
+  const ranks = answerable.map(rankOf);
+  const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
+  return {
+    questions: results.length,
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
+    recallAt1: share(ranks.filter((r) => r === 1).length, answerable.length),
+    recallAt3: share(ranks.filter((r) => r >= 1 && r <= 3).length, answerable.length),
+    mrr: share(ranks.reduce((s, r) => s + (r > 0 ? 1 / r : 0), 0), answerable.length),
+    abstention: share(unanswerable.filter((r) => !r.answered).length, unanswerable.length),
+    falseAbstention: share(answerable.filter((r) => !r.answered).length, answerable.length),
+    nonVerbatim: results.reduce((s, r) => s + r.nonVerbatim, 0),
+    misses: results
+      .filter((r) => (r.gold.unanswerable ? r.answered : rankOf(r) !== 1))
+      .map((r) => ({ q: r.gold.q, ...(r.quotes[0] ? { got: r.quotes[0].text } : {}) })),
+  };
+}

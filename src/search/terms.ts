@@ -1,0 +1,40 @@
+/**
+ * Text → search terms, shared by the lexical index and the query: lowercase,
+ * possessives dropped, function words dropped, Porter-stemmed. Dropping
+ * function words is also what keeps BM25 fast on a large archive: "the"
+ * would otherwise match every sentence.
+ */
+import { stemmer } from 'stemmer';
+
+const STOPWORDS = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by can ' +
+    'could did do does doing down during each few for from further had has have having he her here hers herself him himself his ' +
+    'how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves ' +
+    'out over own same she should so some such than that the their theirs them themselves then there these they this those through ' +
+    'to too under until up very was we were what when where which while who whom whose why will with would you your yours yourself ' +
+    'yourselves also may might must shall us let tell say says said get got one'
+  ).split(' '),
+);
+
+/** Question words that carry no topic; kept apart from STOPWORDS so documents still index them. */
+const QUESTION_ONLY = new Set(['anyone', 'anything', 'happen', 'happened', 'know', 'please', 'recommend', 'give', 'mean', 'thing', 'things']);
+
+const TOKEN = /[\p{L}\p{N}]+(?:[.,][\p{N}]+)*/gu;
+
+export function tokenize(text: string): string[] {
+  return (text.normalize('NFKC').toLowerCase().replace(/['’]s\b/g, '').match(TOKEN) ?? []);
+}
+
+export function termsOf(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !STOPWORDS.has(t))
+    .map((t) => (/^\p{L}+$/u.test(t) ? stemmer(t) : t));
+}
+
+/** Query terms: like document terms, minus words that only shape a question. */
+export function queryTerms(question: string): string[] {
+  return [...new Set(tokenize(question).filter((t) => !STOPWORDS.has(t) && !QUESTION_ONLY.has(t)))].map((t) =>
+    /^\p{L}+$/u.test(t) ? stemmer(t) : t,
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Tells article prose from site chrome (navigation, headings, datelines,
+ * promos, footers) by general shape rules, never by known strings:
+ *  - prose ends in sentence punctuation and has a few words;
+ *  - a footer promo is a tail of alternating heading / one-line blurb pairs;
+ *  - a block repeated in several documents is a site template, not news.
+ */
+import type { Span } from './blocks.js';
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.,%£$€-]*/gu;
+
+export function wordCount(text: string): number {
+  return text.match(WORD)?.length ?? 0;
+}
+
+/** Ends a sentence: . ! ? … possibly followed by closing quotes or brackets. */
+const TERMINAL = /[.!?…][\p{Pf}\p{Pe}”’"')\]]*$/u;
+
+export function isProse(text: string): boolean {
+  return wordCount(text) >= 3 && TERMINAL.test(text);
+}
+
+/** A short line with no sentence punctuation: a heading, menu item or label. */
+export function isHeading(text: string): boolean {
+  return !/[.!?…:;]$/u.test(text) && wordCount(text) <= 12 && !text.includes('\n');
+}
+
+/** A one-sentence line of at most 20 words: a promo blurb when it follows a heading. */
+function isBlurb(text: string): boolean {
+  const terminators = text.match(/[.!?…](?=\s|$)/gu)?.length ?? 0;
+  return wordCount(text) <= 20 && terminators <= 1;
+}
+
+/**
+ * Index of the first block of a trailing promo zone (heading, blurb, heading,
+ * blurb…), or blocks.length when there is none. Two headings at least: one
+ * subheading followed by a short closing paragraph is ordinary journalism.
+ */
+export function footerStart(blocks: readonly Span[]): number {
+  let start = blocks.length;
+  let headings = 0;
+  let i = blocks.length - 1;
+  while (i >= 0) {
+    const current = blocks[i]!.text;
+    if (isHeading(current)) {
+      headings++;
+      start = i;
+      i--;
+    } else if (isBlurb(current) && i > 0 && isHeading(blocks[i - 1]!.text)) {
+      start = i - 1;
+      headings++;
+      i -= 2;
+    } else {
+      break;
+    }
+  }
+  return headings >= 2 ? start : blocks.length;
+}
+
+export function normaliseBlock(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Short blocks found in two or more documents: templates shared by a site's pages. */
+export function findBoilerplate(documents: readonly (readonly Span[])[]): Set<string> {
+  const seenIn = new Map<string, number>();
+  for (const blocks of documents) {
+    for (const key of new Set(blocks.filter((b) => wordCount(b.text) <= 40).map((b) => normaliseBlock(b.text)))) {
+      seenIn.set(key, (seenIn.get(key) ?? 0) + 1);
+    }
+  }
+  return new Set([...seenIn].filter(([, count]) => count >= 2).map(([key]) => key));
+}

@@ -1,0 +1,191 @@
+/**
+ * Builds or updates the index. Incremental by content: every sentence's
+ * vector is cached under a hash of its text, so only text that was never
+ * embedded before reaches the model. Labels of unchanged sentences survive,
+ * so the HNSW graph is patched (markDelete + addPoint) instead of rebuilt,
+ * until deletions pile up past a quarter of the graph.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { readCorpus } from '../corpus/read.js';
+import type { Embedder } from '../embed/embedder.js';
+import { oneLine, QuotebotError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { segmentCorpus } from '../segment/document.js';
+import { FORMAT_VERSION, HNSW_DEFAULTS, type Manifest, type Passage, type PassageStore } from './format.js';
+import { currentGeneration, FILES, newGenerationName, publishGeneration } from './layout.js';
+import { loadIndex, vectorOf, type LoadedIndex } from './load.js';
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  embedder: Embedder;
+  force?: boolean;
+  onMessage?: (line: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BuildReport {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+  sentences: number;
+  embedded: number;
+  graphRebuilt: boolean;
+  warnings: string[];
+  seconds: number;
+  generation: string;
+}
+
+const REBUILD_DELETED_FRACTION = 0.25;
+
+function textKey(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/**
+ * Identifies "the n-th occurrence of this text in this document", which
+ * survives edits elsewhere in the file (offsets do not) and keeps a repeated
+ * sentence's two copies apart.
+ */
+function occurrenceCounter(): (doc: string, text: string) => string {
+  const seen = new Map<string, number>();
+  return (doc, text) => {
+    const base = `${doc}\u0000${textKey(text)}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return `${base}\u0000${n}`;
+  };
+}
+
+/** The previous generation when it can be reused; otherwise undefined, with the reason reported. */
+async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined> {
+  if (options.force || !(await currentGeneration(options.indexDir))) return undefined;
+  try {
+    return await loadIndex(options.indexDir, { id: options.embedder.id, dims: options.embedder.dims });
+  } catch (error) {
+    if (!(error instanceof QuotebotError)) throw error;
+    options.onMessage?.(`${oneLine(error).replace(/: run .*$/, '')}; rebuilding from scratch.`);
+    return undefined;
+  }
+}
+
+export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const { documents, warnings } = await readCorpus(options.corpusDir);
+  const segmented = segmentCorpus(documents.map((d) => d.text));
+  const previous = await reusable(options);
+  const dims = options.embedder.dims;
+
+  // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
+  const cachedVectors = new Map<string, Float32Array>();
+  const previousByOccurrence = new Map<string, number>();
+  if (previous) {
+    const nth = occurrenceCounter();
+    for (const p of previous.passages) {
+      cachedVectors.set(textKey(p.text), vectorOf(previous, p.label));
+      previousByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
+    }
+  }
+
+  // Only texts never embedded before reach the model.
+  const newTexts = [...new Set(segmented.flatMap((s) => s.sentences.map((x) => x.text)))].filter((t) => !cachedVectors.has(textKey(t)));
+  const fresh = await options.embedder.embed(newTexts, (done) => options.onProgress?.(done, newTexts.length));
+  newTexts.forEach((text, i) => cachedVectors.set(textKey(text), fresh[i]!));
+
+  // Decide labels: keep a sentence's old label when the same text stays at the same occurrence in its document.
+  const rebuildGraph =
+    !previous || previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION;
+  let nextLabel = rebuildGraph ? 0 : previous.manifest.labelCount;
+  const passages: Passage[] = [];
+  const liveOld = new Set<number>();
+  const nth = occurrenceCounter();
+  segmented.forEach((doc, d) => {
+    const text = documents[d]!.text;
+    doc.sentences.forEach((s, i) => {
+      const next = doc.sentences[i + 1];
+      const after = next && next.paragraph === s.paragraph ? text.slice(s.end, next.start) : '';
+      const old = rebuildGraph ? undefined : previousByOccurrence.get(nth(documents[d]!.name, s.text));
+      const label = old ?? nextLabel++;
+      if (old !== undefined) liveOld.add(old);
+      passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after });
+    });
+  });
+
+  const labelCount = nextLabel;
+  const vectors = new Float32Array(labelCount * dims);
+  if (previous && !rebuildGraph) vectors.set(previous.vectors.subarray(0, previous.manifest.labelCount * dims));
+  for (const p of passages) vectors.set(cachedVectors.get(textKey(p.text))!, p.label * dims);
+  const row = (label: number) => Array.from(vectors.subarray(label * dims, (label + 1) * dims));
+
+  let graph: hnswlib.HierarchicalNSW;
+  let deletedCount = 0;
+  if (rebuildGraph || !previous) {
+    graph = new hnswlib.HierarchicalNSW(HNSW_DEFAULTS.space, dims);
+    graph.initIndex({ maxElements: Math.max(labelCount, 1), m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction, randomSeed: 100 });
+    for (const p of passages) graph.addPoint(row(p.label), p.label);
+  } else {
+    graph = previous.graph;
+    deletedCount = previous.manifest.deletedCount;
+    for (const p of previous.passages) {
+      if (!liveOld.has(p.label)) {
+        graph.markDelete(p.label);
+        deletedCount++;
+      }
+    }
+    if (labelCount > graph.getMaxElements()) graph.resizeIndex(Math.ceil(labelCount * 1.25));
+    for (const p of passages) if (p.label >= previous.manifest.labelCount) graph.addPoint(row(p.label), p.label);
+  }
+
+  const docStatus = classifyDocuments(documents, previous);
+  const manifest: Manifest = {
+    format: FORMAT_VERSION,
+    model: { id: options.embedder.id, dims },
+    hnsw: HNSW_DEFAULTS,
+    documents: Object.fromEntries(documents.map((d, i) => [d.name, { sha256: d.sha256, sentences: segmented[i]!.sentences.length }])),
+    labelCount,
+    deletedCount,
+    builtAt: new Date().toISOString(),
+  };
+  const store: PassageStore = {
+    format: FORMAT_VERSION,
+    documents: documents.map((d, i) => ({ name: d.name, meta: { ...segmented[i]!.meta, ...d.metaOverride } })),
+    passages,
+  };
+
+  const generation = newGenerationName();
+  const dir = join(options.indexDir, generation);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
+  await graph.writeIndex(join(dir, FILES.graph));
+  await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));
+  await writeFileAtomic(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
+  await publishGeneration(options.indexDir, generation, previous?.dir);
+
+  return {
+    ...docStatus,
+    sentences: passages.length,
+    embedded: newTexts.length,
+    graphRebuilt: rebuildGraph,
+    warnings,
+    seconds: (performance.now() - started) / 1000,
+    generation,
+  };
+}
+
+function classifyDocuments(
+  documents: readonly { name: string; sha256: string }[],
+  previous: LoadedIndex | undefined,
+): Pick<BuildReport, 'added' | 'changed' | 'removed' | 'unchanged'> {
+  const before = previous?.manifest.documents ?? {};
+  const now = new Set(documents.map((d) => d.name));
+  return {
+    added: documents.filter((d) => !before[d.name]).map((d) => d.name),
+    changed: documents.filter((d) => before[d.name] && before[d.name]!.sha256 !== d.sha256).map((d) => d.name),
+    unchanged: documents.filter((d) => before[d.name]?.sha256 === d.sha256).map((d) => d.name),
+    removed: Object.keys(before).filter((name) => !now.has(name)),
+  };
+}

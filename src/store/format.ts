@@ -1,0 +1,76 @@
+/**
+ * What an index generation holds on disk, and the checks a reader makes
+ * before trusting it. Versioned like minisearch's toJSON/loadJSON: a file
+ * from another format or model is rejected with a message that says what to run.
+ */
+import { z } from 'zod';
+import { fail } from '../errors.js';
+
+export const FORMAT_VERSION = 1;
+
+export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
+
+const metaSchema = z.object({
+  title: z.string().optional(),
+  publisher: z.string().optional(),
+  date: z.string().optional(),
+  byline: z.string().optional(),
+  url: z.string().optional(),
+});
+
+export const manifestSchema = z.object({
+  format: z.number(),
+  model: z.object({ id: z.string(), dims: z.number().int().positive() }),
+  hnsw: z.object({ space: z.literal('cosine'), m: z.number(), efConstruction: z.number(), ef: z.number() }),
+  documents: z.record(z.string(), z.object({ sha256: z.string(), sentences: z.number().int().nonnegative() })),
+  /** One past the highest label ever used; vectors.f32 has this many rows. */
+  labelCount: z.number().int().nonnegative(),
+  /** Labels marked deleted in the graph, reused never; a full rebuild clears them. */
+  deletedCount: z.number().int().nonnegative(),
+  builtAt: z.string(),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export const passageSchema = z.object({
+  label: z.number().int().nonnegative(),
+  doc: z.number().int().nonnegative(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  paragraph: z.number().int().positive(),
+  text: z.string(),
+  /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
+  after: z.string(),
+});
+export type Passage = z.infer<typeof passageSchema>;
+
+export const storeSchema = z.object({
+  format: z.number(),
+  documents: z.array(z.object({ name: z.string(), meta: metaSchema })),
+  /** In reading order: document, then position, so neighbours are adjacent. */
+  passages: z.array(passageSchema),
+});
+export type PassageStore = z.infer<typeof storeSchema>;
+
+/** Parses one JSON file of an index, turning any defect into INDEX_CORRUPT / INDEX_VERSION. */
+export function parseIndexFile<T>(file: string, text: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw fail('INDEX_CORRUPT', file, 'not valid JSON');
+  }
+  const format = (raw as { format?: unknown } | null)?.format;
+  if (format !== FORMAT_VERSION) throw fail('INDEX_VERSION', format, FORMAT_VERSION);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw fail('INDEX_CORRUPT', file, `${issue.path.join('.') || 'root'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function assertModel(manifest: Manifest, modelId: string, dims: number): void {
+  if (manifest.model.id !== modelId || manifest.model.dims !== dims) {
+    throw fail('INDEX_MODEL_MISMATCH', `${manifest.model.id} (${manifest.model.dims}-d)`, `${modelId} (${dims}-d)`);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * On-disk layout of index/: each build writes a complete generation folder,
+ * then atomically replaces current.json, the pointer readers follow. A reader
+ * therefore sees the old generation or the new one, never a mix; the previous
+ * generation is kept one build longer for readers still holding it.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.js';
+
+export const POINTER = 'current.json';
+export const FILES = { manifest: 'manifest.json', store: 'passages.json', vectors: 'vectors.f32', graph: 'hnsw.bin' } as const;
+
+export async function currentGeneration(indexDir: string): Promise<string | undefined> {
+  try {
+    const pointer = JSON.parse(await readFile(join(indexDir, POINTER), 'utf8')) as { generation?: unknown };
+    return typeof pointer.generation === 'string' ? join(indexDir, pointer.generation) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function newGenerationName(): string {
+  return `gen-${Date.now().toString(36)}-${process.pid}`;
+}
+
+/** Points readers at the new generation, then removes all but it and the one before. */
+export async function publishGeneration(indexDir: string, generation: string, previous: string | undefined): Promise<void> {
+  await writeFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation }));
+  const keep = new Set([generation, previous?.split(/[\\/]/).at(-1)]);
+  for (const entry of await readdir(indexDir)) {
+    if (entry.startsWith('gen-') && !keep.has(entry)) await rm(join(indexDir, entry), { recursive: true, force: true });
+  }
+}
