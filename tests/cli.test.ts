@@ -1,0 +1,109 @@
+/** The CLI end to end with the real model, on a scratch copy of the corpus. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/config/env.js';
+import { cli } from './support/cli.js';
+import { scratch } from './support/temp.js';
+
+let env: Record<string, string>;
+let corpusDir: string;
+
+beforeAll(async () => {
+  const paths = await scratch();
+  corpusDir = paths.corpusDir;
+  env = { CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir };
+});
+
+interface JsonAnswer {
+  question: string;
+  answered: boolean;
+  quotes: { text: string; doc: string; start: number; end: number; score: number; title: string | null; publisher: string | null; date: string | null; paragraph: number }[];
+}
+
+describe('ask', () => {
+  it('builds a missing index with a message, then answers with verbatim, cited quotes', async () => {
+    const result = await cli(['ask', '--json', 'How many children were social workers working with?'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/No index yet: building it now/);
+    const answer = JSON.parse(result.stdout) as JsonAnswer;
+    expect(Object.keys(answer)).toEqual(['question', 'answered', 'quotes']);
+    expect(answer.answered).toBe(true);
+    expect(answer.quotes.length).toBeGreaterThan(0);
+    expect(answer.quotes.length).toBeLessThanOrEqual(3);
+    expect(answer.quotes[0]!.text).toContain('4,529 children');
+    for (const q of answer.quotes) {
+      expect(Object.keys(q)).toEqual(['text', 'doc', 'start', 'end', 'score', 'title', 'publisher', 'date', 'paragraph']);
+      const file = await readFile(join(corpusDir, q.doc), 'utf8');
+      expect(file.slice(q.start, q.end)).toBe(q.text);
+    }
+    const scores = answer.quotes.map((q) => q.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('prints quotes in quotation marks with a citation, without colour when not a TTY', async () => {
+    const result = await cli(['ask', '--top', '1', 'What rating did Ofsted give the children services?'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^“.+”\n {2}— .+, ¶\d+\n$/s);
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+
+  it('refuses an off-topic question that shares words with the corpus', async () => {
+    for (const question of ["What's the weather in Coventry this weekend?", 'Which Leeds schools did Ofsted rate outstanding?']) {
+      const answer = JSON.parse((await cli(['ask', '--json', question], env)).stdout) as JsonAnswer;
+      expect(answer).toEqual({ question, answered: false, quotes: [] });
+    }
+  });
+
+  it('answers one JSON line per stdin line, in order, and flags a bad line without stopping', async () => {
+    const questions = ['Who chairs the safeguarding board?', '', 'What is the capital of France?', 'x'.repeat(1001), 'How much extra money is being invested?'];
+    const result = await cli(['ask', '--json'], env, questions.join('\n'));
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as JsonAnswer & { error?: { code: string } });
+    expect(lines.map((l) => l.question.slice(0, 40))).toEqual([questions[0], questions[2], questions[3]!.slice(0, 40), questions[4]]);
+    expect(lines[0]!.answered).toBe(true);
+    expect(lines[1]!.answered).toBe(false);
+    expect(lines[2]!.error?.code).toBe('QUESTION_TOO_LONG');
+    expect(lines[3]!.quotes[0]!.text).toMatch(/£5\.6/);
+    expect(result.code).toBe(2);
+  });
+
+  it('rejects an empty question, a huge question and a bad --top with one line and exit 2', async () => {
+    for (const argv of [['ask', '   '], ['ask', 'q'.repeat(1001)], ['ask', '--top', '0', 'What happened?']]) {
+      const result = await cli(argv, env);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^error: /);
+    }
+  });
+});
+
+describe('index and eval', () => {
+  it('reports an incremental update after a document is added', async () => {
+    await writeFile(join(corpusDir, 'extra.md'), 'The new library in Foleshill will open in June, the council confirmed on Monday.\n');
+    const result = await cli(['index'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/added 1 \(extra\.md\), changed 0, removed 0, unchanged 3/);
+    expect(result.stderr).toMatch(/1 embedded/);
+  });
+
+  it('scores the shipped gold file: every quote verbatim, off-topic questions refused', async () => {
+    const result = await cli(['eval', '--json', join(PROJECT_ROOT, 'tests/gold/visible.jsonl')], env);
+    expect(result.code).toBe(0);
+    const [summary] = JSON.parse(result.stdout) as { recallAt1: number; recallAt3: number; abstention: number; nonVerbatim: number; questions: number }[];
+    expect(summary!.questions).toBe(13);
+    expect(summary!.nonVerbatim).toBe(0);
+    expect(summary!.abstention).toBe(1);
+    // Floors under the figures in the README, so a regression in ranking fails here.
+    expect(summary!.recallAt1).toBeGreaterThanOrEqual(0.6);
+    expect(summary!.recallAt3).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('names a malformed gold line', async () => {
+    const bad = join(corpusDir, '..', 'bad.jsonl');
+    await writeFile(bad, '{"q": "ok", "expect": []}\n{"q": 3}\n');
+    const result = await cli(['eval', bad], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bad\.jsonl:2: needs "q"/);
+  });
+});

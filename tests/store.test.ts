@@ -1,0 +1,162 @@
+import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { readCorpus } from '../src/corpus/read.js';
+import { QuotebotError } from '../src/errors.js';
+import { buildIndex } from '../src/store/build.js';
+import { currentGeneration, FILES } from '../src/store/layout.js';
+import { loadIndex } from '../src/store/load.js';
+import { fakeEmbedder } from './support/fake-embedder.js';
+import { scratch } from './support/temp.js';
+
+const CHANGED = '003_e9982170786f09a2.txt';
+let paths: Awaited<ReturnType<typeof scratch>>;
+
+beforeEach(async () => {
+  paths = await scratch();
+});
+
+async function errorOf(promise: Promise<unknown>): Promise<QuotebotError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(QuotebotError);
+  return error as QuotebotError;
+}
+
+describe('incremental build', () => {
+  it('embeds only the sentences of the file that changed, and reports it', async () => {
+    const embedder = fakeEmbedder();
+    const first = await buildIndex({ ...paths, embedder });
+    expect(first.added).toHaveLength(3);
+    const firstCalls = embedder.calls.length;
+    expect(firstCalls).toBe(first.sentences);
+
+    const file = join(paths.corpusDir, CHANGED);
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace('\n\nBut both parties', '\n\nA brand new paragraph was added to this article today.\n\nBut both parties'));
+    embedder.calls.length = 0;
+    const second = await buildIndex({ ...paths, embedder });
+    expect(second.changed).toEqual([CHANGED]);
+    expect(second.unchanged).toHaveLength(2);
+    expect(embedder.calls).toEqual(['A brand new paragraph was added to this article today.']);
+    expect(second.graphRebuilt).toBe(false);
+
+    const index = await loadIndex(paths.indexDir, embedder);
+    expect(index.passages.map((p) => p.text)).toContain('A brand new paragraph was added to this article today.');
+  });
+
+  it('does not embed anything when nothing changed', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    embedder.calls.length = 0;
+    const report = await buildIndex({ ...paths, embedder });
+    expect(embedder.calls).toEqual([]);
+    expect(report.unchanged).toHaveLength(3);
+  });
+
+  it('drops a deleted document from the index and the graph', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    await rm(join(paths.corpusDir, CHANGED));
+    const report = await buildIndex({ ...paths, embedder });
+    expect(report.removed).toEqual([CHANGED]);
+    const index = await loadIndex(paths.indexDir, embedder);
+    expect(index.documents.map((d) => d.name)).not.toContain(CHANGED);
+    const live = new Set(index.passages.map((p) => p.label));
+    const vector = Array.from(index.vectors.subarray(0, embedder.dims));
+    // Ask for every live point: a deleted label must never be among them.
+    for (const label of index.graph.searchKnn(vector, report.sentences).neighbors) {
+      expect(live.has(label)).toBe(true);
+    }
+  });
+
+  it('--force re-embeds everything', async () => {
+    const embedder = fakeEmbedder();
+    const first = await buildIndex({ ...paths, embedder });
+    embedder.calls.length = 0;
+    await buildIndex({ ...paths, embedder, force: true });
+    expect(embedder.calls).toHaveLength(first.embedded);
+  });
+});
+
+describe('index files', () => {
+  it('publishes complete generations only: current.json points at a folder with every file', async () => {
+    await buildIndex({ ...paths, embedder: fakeEmbedder() });
+    const dir = await currentGeneration(paths.indexDir);
+    for (const file of Object.values(FILES)) await expect(readFile(join(dir!, file))).resolves.toBeTruthy();
+  });
+
+  it('rejects an index built with another model, and a rebuild replaces it with a message', async () => {
+    await buildIndex({ ...paths, embedder: fakeEmbedder('model-a') });
+    const other = fakeEmbedder('model-b');
+    expect((await errorOf(loadIndex(paths.indexDir, other))).code).toBe('INDEX_MODEL_MISMATCH');
+    const messages: string[] = [];
+    const report = await buildIndex({ ...paths, embedder: other, onMessage: (m) => messages.push(m) });
+    expect(messages.join('\n')).toMatch(/model-a.*rebuilding from scratch/);
+    expect(report.embedded).toBe(report.sentences);
+    await expect(loadIndex(paths.indexDir, other)).resolves.toBeTruthy();
+  });
+
+  it('rejects a corrupt manifest and an index from another format version with one-line errors', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const dir = (await currentGeneration(paths.indexDir))!;
+    const manifest = JSON.parse(await readFile(join(dir, FILES.manifest), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, FILES.manifest), JSON.stringify({ ...manifest, format: 99 }));
+    const version = await errorOf(loadIndex(paths.indexDir, embedder));
+    expect(version.code).toBe('INDEX_VERSION');
+    expect(version.message).toContain('--force');
+    await writeFile(join(dir, FILES.manifest), '{ not json');
+    expect((await errorOf(loadIndex(paths.indexDir, embedder))).code).toBe('INDEX_CORRUPT');
+  });
+
+  it('rejects truncated vectors', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const dir = (await currentGeneration(paths.indexDir))!;
+    await writeFile(join(dir, FILES.vectors), Buffer.alloc(12));
+    const error = await errorOf(loadIndex(paths.indexDir, embedder));
+    expect(error.code).toBe('INDEX_CORRUPT');
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('says how to build an index that does not exist', async () => {
+    const error = await errorOf(loadIndex(join(paths.dir, 'nowhere'), fakeEmbedder()));
+    expect(error.code).toBe('INDEX_MISSING');
+    expect(error.message).toContain('npm run index');
+  });
+});
+
+describe('corpus input', () => {
+  it('warns about a binary or non-UTF-8 file and indexes the rest', async () => {
+    await writeFile(join(paths.corpusDir, 'photo.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    await writeFile(join(paths.corpusDir, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e]));
+    const report = await buildIndex({ ...paths, embedder: fakeEmbedder() });
+    expect(report.warnings).toEqual([
+      'Skipped "latin1.txt": it is not valid UTF-8 text.',
+      'Skipped "photo.txt": it looks binary (contains NUL bytes).',
+    ]);
+    expect(report.added).toHaveLength(3);
+  });
+
+  it('refuses an empty corpus with a clear error', async () => {
+    const empty = join(paths.dir, 'empty');
+    await mkdir(empty);
+    const error = await errorOf(buildIndex({ corpusDir: empty, indexDir: paths.indexDir, embedder: fakeEmbedder() }));
+    expect(error.code).toBe('EMPTY_CORPUS');
+  });
+
+  it('lets a sidecar override metadata, and reads HTML pages as text', async () => {
+    await writeFile(join(paths.corpusDir, `${CHANGED}.meta.json`), JSON.stringify({ publisher: 'Override Weekly', date: '2014-04-10' }));
+    await writeFile(
+      join(paths.corpusDir, 'page.html'),
+      '<html><head><title>Bridge to reopen</title><meta property="og:site_name" content="Town News"></head>' +
+        '<body><nav>Home | Sport</nav><article><p>The old bridge will reopen to traffic on Monday morning.</p>' +
+        '<p>Engineers finished the repairs &amp; checks early.</p></article><footer>© Town News</footer></body></html>',
+    );
+    const { documents } = await readCorpus(paths.corpusDir);
+    expect(documents.find((d) => d.name === CHANGED)!.metaOverride).toEqual({ publisher: 'Override Weekly', date: '2014-04-10' });
+    const page = documents.find((d) => d.name === 'page.html')!;
+    expect(page.metaOverride).toMatchObject({ title: 'Bridge to reopen', publisher: 'Town News' });
+    expect(page.text).toBe('The old bridge will reopen to traffic on Monday morning.\n\nEngineers finished the repairs & checks early.');
+  });
+});
