@@ -1,0 +1,136 @@
+/**
+ * The Discord front end: /ask and @mentions in guild channels and threads,
+ * answered from whatever engine `engine()` returns at that moment (so the
+ * index can be swapped underneath). Every question gets exactly one reply.
+ */
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  type ChatInputCommandInteraction,
+  type Message,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config/env.js';
+import { fail, oneLine, QuotebotError } from '../errors.js';
+import type { SearchEngine } from '../search/engine.js';
+import { Gate } from './gate.js';
+import { RateLimiter } from './rate-limit.js';
+import { answerReply, NO_MENTIONS, plainReply, type ReplyPayload } from './respond.js';
+
+export interface BotOptions {
+  config: Config;
+  engine: () => SearchEngine;
+  logger: Logger;
+  /** Injected for tests; defaults to the real clock. */
+  now?: () => number;
+}
+
+export interface Bot {
+  client: Client;
+  /** Logs in and resolves once the client is ready. */
+  start(): Promise<void>;
+  /** Stops taking questions, finishes those in flight, disconnects. */
+  stop(): Promise<void>;
+}
+
+const SLOW_DOWN = 'You are asking faster than I can check quotes. Please wait a minute and ask again.';
+
+export function createBot({ config, engine, logger, now = Date.now }: BotOptions): Bot {
+  const d = config.discord;
+  const client = new Client({
+    // No MessageContent intent: Discord still delivers the text of messages that mention the bot.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    allowedMentions: NO_MENTIONS,
+    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: 1000 },
+  });
+  const perUser = new RateLimiter(d.userPerMinute, 60_000, now);
+  const perChannel = new RateLimiter(d.channelPerMinute, 60_000, now);
+  const gate = new Gate(d.maxConcurrent);
+  let accepting = true;
+
+  const allowedChannel = (channelId: string, parentId: string | null | undefined) =>
+    d.allowedChannelIds.length === 0 || d.allowedChannelIds.includes(channelId) || (parentId ? d.allowedChannelIds.includes(parentId) : false);
+  const withinLimits = (userId: string, channelId: string) => perUser.allow(userId) && perChannel.allow(channelId);
+
+  const answer = async (question: string, top: number): Promise<ReplyPayload> => {
+    try {
+      const current = engine();
+      const result = await current.ask(question, top);
+      logger.debug({ question, answered: result.answered, quotes: result.quotes.length }, 'answered');
+      return answerReply(result, current.index.documents.map((doc) => doc.meta.title ?? doc.name));
+    } catch (error) {
+      if (error instanceof QuotebotError) return plainReply(error.message);
+      logger.error({ err: oneLine(error) }, 'question failed');
+      return plainReply('Something went wrong while searching the articles. Please try again.');
+    }
+  };
+
+  async function onMessage(message: Message): Promise<void> {
+    if (!accepting || message.author.bot || !message.inGuild() || !client.user) return;
+    if (!message.mentions.users.has(client.user.id)) return;
+    if (!allowedChannel(message.channelId, message.channel.isThread() ? message.channel.parentId : undefined)) return;
+    const question = message.content.replace(/<@!?\d+>/g, ' ').trim();
+    logger.info({ channel: message.channelId, kind: 'mention' }, 'question');
+    const reply = (payload: ReplyPayload) => message.reply({ ...payload, allowedMentions: NO_MENTIONS });
+    if (!withinLimits(message.author.id, message.channelId)) {
+      await reply(plainReply(SLOW_DOWN));
+      return;
+    }
+    if (!question) {
+      await reply(plainReply('Ask me a question after the mention, e.g. “@Quotebot what did Ofsted find?”'));
+      return;
+    }
+    await reply(await gate.run(() => answer(question, 3)));
+  }
+
+  async function onAsk(interaction: ChatInputCommandInteraction): Promise<void> {
+    const question = interaction.options.getString('question', true);
+    const top = interaction.options.getInteger('top') ?? 3;
+    const ephemeral = interaction.options.getBoolean('public') === false;
+    logger.info({ channel: interaction.channelId, kind: 'slash' }, 'question');
+    if (!accepting || !allowedChannel(interaction.channelId, interaction.channel?.isThread() ? interaction.channel.parentId : undefined)) {
+      await interaction.reply({ ...plainReply(accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.'), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    if (!withinLimits(interaction.user.id, interaction.channelId)) {
+      await interaction.reply({ ...plainReply(SLOW_DOWN), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // Acknowledge first: Discord drops an interaction that is not answered within 3 seconds.
+    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    const payload = await gate.run(() => answer(question, top));
+    await interaction.editReply(payload);
+  }
+
+  client.on(Events.MessageCreate, (message) => {
+    onMessage(message).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'mention reply failed'));
+  });
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!interaction.isChatInputCommand() || interaction.commandName !== 'ask') return;
+    onAsk(interaction).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'slash reply failed'));
+  });
+
+  return {
+    client,
+    async start() {
+      const token = d.token;
+      if (!token) throw fail('MISSING_TOKEN');
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      try {
+        await client.login(token.reveal());
+      } catch {
+        // Our own message, never discord.js's error: nothing that could carry the token reaches a log.
+        throw fail('TOKEN_REJECTED');
+      }
+      await ready;
+      logger.info(`ready as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} servers`);
+    },
+    async stop() {
+      accepting = false;
+      await gate.idle();
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** Slash commands as data; scripts/register-commands.ts sends them to Discord. */
+import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { MAX_QUESTION_LENGTH } from '../search/engine.js';
+
+export const MAX_TOP = 5;
+
+export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
+  {
+    name: 'ask',
+    description: 'Ask about the articles; the answer is verbatim quotes with their sources.',
+    options: [
+      { name: 'question', description: 'Your question', type: ApplicationCommandOptionType.String, required: true, max_length: MAX_QUESTION_LENGTH },
+      { name: 'top', description: `How many quotes (1-${MAX_TOP}, default 3)`, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: MAX_TOP },
+      { name: 'public', description: 'Show the answer to everyone in the channel (default: yes)', type: ApplicationCommandOptionType.Boolean },
+    ],
+  },
+];

@@ -1,0 +1,84 @@
+/**
+ * Every Discord reply is built here, pure, so the platform's limits and the
+ * no-ping rule live in one place: embed description ≤ 4096, embed total
+ * ≤ 6000, content ≤ 2000, allowed_mentions.parse empty. A quote is never cut:
+ * fewer quotes are shown and the reply says how many more matched.
+ */
+import { escapeMarkdown } from 'discord.js';
+import { citation } from '../cli/render.js';
+import type { Answer } from '../search/engine.js';
+
+export const LIMITS = { content: 2000, description: 4096, embedTotal: 6000, title: 256, footer: 2048 } as const;
+export const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
+const EMBED_COLOUR = 0x2b6cb0;
+
+export interface ReplyPayload {
+  content?: string;
+  embeds?: { title: string; description: string; color: number; footer?: { text: string } }[];
+  allowedMentions: typeof NO_MENTIONS;
+}
+
+/** Escapes markdown so the rendered text is the source text; also defuses masked links and headings. */
+export function escapeText(text: string): string {
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
+}
+
+/** URLs in angle brackets: Discord shows no preview card for them. */
+function suppressPreviews(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s<>]+/g, (url) => `<${url}>`);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function formatQuote(quote: Answer['quotes'][number]): string {
+  const body = escapeText(quote.text)
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+  return `${body}\n— ${suppressPreviews(escapeText(citation(quote)))}`;
+}
+
+export function answerReply(answer: Answer, coveredTitles: readonly string[]): ReplyPayload {
+  if (!answer.answered || answer.quotes.length === 0) return notInArticles(coveredTitles);
+  const title = truncate(escapeText(answer.question), LIMITS.title);
+  const blocks: string[] = [];
+  let description = '';
+  for (const quote of answer.quotes) {
+    const block = formatQuote(quote);
+    const next = description ? `${description}\n\n${block}` : block;
+    // Room for the footer is kept so the embed total stays under 6000 too.
+    if (next.length > LIMITS.description || title.length + next.length + 120 > LIMITS.embedTotal) break;
+    blocks.push(block);
+    description = next;
+  }
+  const more = answer.quotes.length - blocks.length;
+  if (blocks.length === 0) {
+    const first = answer.quotes[0]!;
+    return {
+      content: truncate(`The best matching passage is too long to show here (${first.text.length} characters): ${escapeText(citation(first))}.`, LIMITS.content),
+      allowedMentions: NO_MENTIONS,
+    };
+  }
+  const footer = `Verbatim quotes from the articles${more > 0 ? ` · ${more} more matched but did not fit` : ''}`;
+  return { embeds: [{ title, description, color: EMBED_COLOUR, footer: { text: footer } }], allowedMentions: NO_MENTIONS };
+}
+
+export function notInArticles(coveredTitles: readonly string[]): ReplyPayload {
+  const intro = 'Sorry, that is not in the articles, so I have nothing to quote. They cover:';
+  let content = intro;
+  for (const title of coveredTitles) {
+    const line = `\n• ${escapeText(title)}`;
+    if (content.length + line.length > LIMITS.content - 20) {
+      content += '\n• …';
+      break;
+    }
+    content += line;
+  }
+  return { content, allowedMentions: NO_MENTIONS };
+}
+
+export function plainReply(text: string): ReplyPayload {
+  return { content: truncate(escapeText(text), LIMITS.content), allowedMentions: NO_MENTIONS };
+}

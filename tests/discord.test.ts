@@ -1,0 +1,199 @@
+/**
+ * The real discord.js Client against a fake Discord on 127.0.0.1, answering
+ * from the real model and a scratch index. Assertions are on the REST bodies
+ * the bot sends.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../src/config/env.js';
+import { createBot, type Bot } from '../src/discord/bot.js';
+import type { Embedder } from '../src/embed/embedder.js';
+import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
+import { createSearchEngine, type SearchEngine } from '../src/search/engine.js';
+import { loadIndex } from '../src/store/load.js';
+import { watchGeneration } from '../src/store/watch.js';
+import { BOT_ID, CHANNEL_ID, FakeDiscord, TOKEN, type RecordedRequest } from './support/fake-discord.js';
+import { scratch } from './support/temp.js';
+
+const EPHEMERAL = 64;
+let fake: FakeDiscord;
+let embedder: Embedder;
+let engine: SearchEngine;
+let paths: Awaited<ReturnType<typeof scratch>>;
+let logLines: string[];
+
+function configFor(extra: Record<string, string> = {}): Config {
+  return loadConfig({
+    CORPUS_DIR: paths.corpusDir,
+    INDEX_DIR: paths.indexDir,
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_BASE: fake.apiBase,
+    LOG_LEVEL: 'debug',
+    ...extra,
+  });
+}
+
+async function startBot(extra: Record<string, string> = {}): Promise<Bot> {
+  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }));
+  const bot = createBot({ config: configFor(extra), engine: () => engine, logger });
+  await bot.start();
+  return bot;
+}
+
+const isSend = (r: RecordedRequest) => r.method === 'POST' || r.method === 'PATCH';
+const replyTo = (messageId: string) => (r: RecordedRequest) =>
+  r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === messageId;
+const editOf = (token: string) => (r: RecordedRequest) => r.method === 'PATCH' && r.path === `/webhooks/${BOT_ID}/${token}/messages/@original`;
+const callbackOf = (id: string) => (r: RecordedRequest) => r.method === 'POST' && r.path.startsWith(`/interactions/${id}/`);
+const description = (r: RecordedRequest) => ((r.body?.embeds as { description: string }[] | undefined)?.[0]?.description ?? '') + String(r.body?.content ?? '');
+
+beforeAll(async () => {
+  paths = await scratch();
+  embedder = await openEmbedder(loadConfig({}));
+  engine = await openEngine(loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir }), embedder);
+});
+
+beforeEach(async () => {
+  logLines = [];
+  fake = new FakeDiscord();
+  await fake.start();
+  return async () => fake.stop();
+});
+
+describe('answers', () => {
+  let bot: Bot;
+  beforeEach(async () => {
+    bot = await startBot();
+    return async () => bot.stop();
+  });
+
+  it('logs ready and answers a mention with quotes and citations, pinging no one', async () => {
+    expect(logLines.join('')).toMatch(/ready as Quotebot(#0)? in 1 servers/);
+    const id = fake.mention(`<@${BOT_ID}> How many children were social workers working with?`);
+    const reply = await fake.waitFor(replyTo(id));
+    expect(description(reply)).toContain('4,529 children');
+    expect(description(reply)).toMatch(/— Daniel Pelka: Council children's service not improving quickly enough, Saturday, 22 March 2014, ¶12/);
+    expect(reply.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('defers /ask before editing in the answer, and honours top and public', async () => {
+    const { id, token } = fake.slash([
+      { name: 'question', type: 3, value: 'What rating did Ofsted give the children services?' },
+      { name: 'top', type: 4, value: 2 },
+      { name: 'public', type: 5, value: false },
+    ]);
+    const edit = await fake.waitFor(editOf(token));
+    const callback = fake.requests.find(callbackOf(id))!;
+    expect(fake.requests.indexOf(callback)).toBeLessThan(fake.requests.indexOf(edit));
+    expect(callback.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    expect(description(edit)).toMatch(/inadequate/);
+    expect(description(edit).match(/^— /gm)).toHaveLength(2);
+    expect(edit.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('answers the very first question after start without losing the interaction', async () => {
+    const { token } = fake.slash([{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }]);
+    expect(description(await fake.waitFor(editOf(token)))).toMatch(/Amy Weir/);
+  });
+
+  it('refuses an off-topic question politely and lists what the articles cover', async () => {
+    const id = fake.mention(`<@${BOT_ID}> What's the weather in Coventry this weekend?`);
+    const text = String((await fake.waitFor(replyTo(id))).body?.content);
+    expect(text).toMatch(/not in the articles/);
+    expect(text).toContain('Council warns child protection groups after Ofsted mauling');
+  });
+
+  it('ignores bots, itself, and messages that do not mention it', async () => {
+    fake.mention(`<@${BOT_ID}> What did Ofsted find?`, { id: '700000000000000001', bot: true });
+    fake.mention(`<@${BOT_ID}> What did Ofsted find?`, { id: BOT_ID, bot: true });
+    fake.mention('What did Ofsted find?', { id: '500000000000000003' }, false);
+    const control = fake.mention(`<@${BOT_ID}> What did Ofsted find?`);
+    await fake.waitFor(replyTo(control));
+    expect(fake.sends().filter(isSend)).toHaveLength(1);
+  });
+
+  it('never pings: @everyone in a question and a role mention in a quote both go out with parse []', async () => {
+    const id = fake.mention(`<@${BOT_ID}> @everyone <@&123456789012345678> who chairs the safeguarding board?`);
+    const reply = await fake.waitFor(replyTo(id));
+    expect(reply.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    for (const send of fake.sends()) expect((send.body?.allowed_mentions as { parse: unknown[] }).parse).toEqual([]);
+  });
+
+  it('survives a gateway reconnect (op 7) and answers the next question', async () => {
+    fake.requestReconnect();
+    await expect.poll(() => fake.resumes + fake.identifies, { timeout: 10_000 }).toBeGreaterThan(1);
+    const id = fake.mention(`<@${BOT_ID}> How much extra money is being invested?`);
+    expect(description(await fake.waitFor(replyTo(id)))).toMatch(/£5\.6/);
+  });
+});
+
+describe('limits and load', () => {
+  it('refuses the sixth question in a minute from one user, ephemerally', async () => {
+    const bot = await startBot({ RATE_LIMIT_USER_PER_MIN: '5' });
+    const asks = Array.from({ length: 6 }, () => fake.slash([{ name: 'question', type: 3, value: 'What did Ofsted find?' }], '500000000000000042'));
+    const last = await fake.waitFor(callbackOf(asks[5]!.id));
+    expect(last.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(String((last.body?.data as { content: string }).content)).toMatch(/wait a minute/);
+    for (const ask of asks.slice(0, 5)) await fake.waitFor(editOf(ask.token));
+    await bot.stop();
+  });
+
+  it('gives each of 100 concurrent questions exactly one reply', async () => {
+    const bot = await startBot({ RATE_LIMIT_CHANNEL_PER_MIN: '1000', MAX_CONCURRENT_QUESTIONS: '2' });
+    const asks = Array.from({ length: 100 }, (_, i) =>
+      fake.slash([{ name: 'question', type: 3, value: `Question ${i}: what did the council say about caseloads?` }], `5000000000000${String(i).padStart(5, '0')}`),
+    );
+    await Promise.all(asks.map((a) => fake.waitFor(editOf(a.token), 60_000)));
+    for (const ask of asks) {
+      expect(fake.requests.filter(editOf(ask.token))).toHaveLength(1);
+      expect(fake.requests.filter(callbackOf(ask.id))).toHaveLength(1);
+    }
+    await bot.stop();
+  });
+});
+
+describe('index swap', () => {
+  it('answers from a rebuilt index without a restart', async () => {
+    const swapped = new Promise<void>((resolve) => {
+      const stop = watchGeneration(
+        paths.indexDir,
+        async () => {
+          engine = createSearchEngine(await loadIndex(paths.indexDir, embedder), embedder);
+          stop();
+          resolve();
+        },
+        50,
+      );
+    });
+    const bot = await startBot();
+    await writeFile(join(paths.corpusDir, 'zoo.txt'), 'Coventry Zoo welcomed a baby giraffe named Poppy on Tuesday morning, keepers said.\n');
+    await updateIndex(configFor(), embedder, {});
+    await swapped;
+    const id = fake.mention(`<@${BOT_ID}> What was the baby giraffe at the zoo called?`);
+    expect(description(await fake.waitFor(replyTo(id)))).toMatch(/giraffe named Poppy/);
+    await bot.stop();
+  });
+});
+
+describe('tokens', () => {
+  it('exits with one clear line when the token is rejected, and never logs it', async () => {
+    fake.rejectToken = true;
+    const logger = pino({ level: 'trace' }, new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }));
+    const bot = createBot({ config: configFor(), engine: () => engine, logger });
+    const error = await bot.start().then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/^Discord rejected DISCORD_TOKEN: reset the token/);
+    expect(`${error?.stack}\n${logLines.join('')}`).not.toContain(TOKEN);
+    await bot.client.destroy();
+  });
+
+  it('refuses to start without a token', async () => {
+    const logger = pino({ level: 'silent' });
+    const bot = createBot({ config: configFor({ DISCORD_TOKEN: '' }), engine: () => engine, logger });
+    await expect(bot.start()).rejects.toThrow(/DISCORD_TOKEN is not set/);
+  });
+});
+
+afterAll(() => undefined);
