@@ -24,8 +24,6 @@ export interface EmbedderOptions {
   modelsDir: string;
   precision: 'int8' | 'fp32';
   allowRemoteModels: boolean;
-  /** Called once if the bundled model has to be converted first (about 2 s). */
-  onPrepare?: () => void;
 }
 
 type FeatureExtractor = (text: string, options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
@@ -35,7 +33,6 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
   const { env, pipeline } = transformers;
   let hash = 'hub';
   if (options.model === DEFAULT_MODEL) {
-    options.onPrepare?.();
     hash = (await prepareModel(options.modelsDir, options.model)).hash;
     env.localModelPath = options.modelsDir;
     env.allowLocalModels = true;
