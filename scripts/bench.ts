@@ -16,6 +16,7 @@ import { loadConfig, PROJECT_ROOT } from '../src/config/env.js';
 import { readCorpus } from '../src/corpus/read.js';
 import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
 import { segmentCorpus } from '../src/segment/document.js';
+import { vectorOf } from '../src/store/load.js';
 
 const QUESTIONS = [
   'What did the president say about taxes?',
@@ -104,7 +105,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   const dims = index.manifest.model.dims;
   const exact = new hnswlib.BruteforceSearch('cosine', dims);
   exact.initIndex(index.passages.length);
-  for (const p of index.passages) exact.addPoint(Array.from(index.vectors.subarray(p.label * dims, (p.label + 1) * dims)), p.label);
+  for (const p of index.passages) exact.addPoint(Array.from(vectorOf(index, p.label)), p.label);
   const probes = await embedder.embed(QUESTIONS);
   let hits = 0;
   let hnswMs = 0;

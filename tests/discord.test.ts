@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config/env.js';
 import { createBot, type Bot } from '../src/discord/bot.js';
 import type { Embedder } from '../src/embed/embedder.js';
@@ -196,4 +196,3 @@ describe('tokens', () => {
   });
 });
 
-afterAll(() => undefined);

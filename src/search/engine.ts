@@ -7,7 +7,7 @@
 import type { Embedder } from '../embed/embedder.js';
 import { fail } from '../errors.js';
 import { selectQuotes, type Quote } from '../quote/select.js';
-import type { LoadedIndex } from '../store/load.js';
+import { vectorOf, type LoadedIndex } from '../store/load.js';
 import { idf, shouldAnswer, weightedCoverage, type AbstainFeatures } from './abstain.js';
 import { fuse, type Signals } from './fusion.js';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
@@ -59,9 +59,8 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 export function createSearchEngine(index: LoadedIndex, embedder: Embedder, lexical: LexicalIndex = buildLexicalIndex(index.passages.map((p) => p.text))): SearchEngine {
-  const { passages, manifest } = index;
-  const dims = manifest.model.dims;
-  const row = (position: number) => index.vectors.subarray(passages[position]!.label * dims, (passages[position]!.label + 1) * dims);
+  const { passages } = index;
+  const row = (position: number) => vectorOf(index, passages[position]!.label);
   const sameParagraph = (a: number, b: number) =>
     passages[b] !== undefined && passages[a]!.doc === passages[b]!.doc && passages[a]!.paragraph === passages[b]!.paragraph;
   const paragraphTerms = new Map<string, Set<string>>();

@@ -56,7 +56,7 @@ export function parseIndexFile<T>(file: string, text: string, schema: z.ZodType<
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
+  } catch {
     throw fail('INDEX_CORRUPT', file, 'not valid JSON');
   }
   const format = (raw as { format?: unknown } | null)?.format;
