@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/support/build-bundles.ts'],
     // Model-backed suites load ONNX sessions; forks keep native memory per file.
     pool: 'forks',
     testTimeout: 60_000,

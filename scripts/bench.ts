@@ -124,9 +124,9 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   results.hnsw_speedup_vs_exact = exactMs / Math.max(hnswMs, 1e-6);
   results.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
 
-  // Cold start: a fresh process, index already built, to the first printed answer.
+  // Cold start: a fresh process of the bundled CLI (what npm run ask starts), index already built, to the first printed answer.
   t = performance.now();
-  const cold = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/bin.ts'), 'ask', '--json', QUESTIONS[0]!], {
+  const cold = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist/cli.js'), 'ask', '--json', QUESTIONS[0]!], {
     env: { ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir },
     encoding: 'utf8',
   });

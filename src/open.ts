@@ -21,7 +21,7 @@ export function openEmbedder(config: Config): Promise<Embedder> {
     model: config.embedModel,
     modelsDir: config.modelsDir,
     precision: config.precision,
-    allowRemoteModels: config.allowRemoteModels,
+    ...(config.embedWorkers ? { workers: config.embedWorkers } : {}),
   });
 }
 

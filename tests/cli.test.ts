@@ -1,4 +1,5 @@
 /** The CLI end to end with the real model, on a scratch copy of the corpus. */
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,18 @@ describe('ask', () => {
     }
     const scores = answer.quotes.map((q) => q.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('answers the same from the bundled CLI that npm run ask starts, in a fresh process', async () => {
+    const question = 'Who chairs the safeguarding board?';
+    const fresh = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist/cli.js'), 'ask', '--json', question], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(fresh.status, fresh.stderr).toBe(0);
+    const inProcess = JSON.parse((await cli(['ask', '--json', question], env)).stdout) as JsonAnswer;
+    expect(JSON.parse(fresh.stdout)).toEqual(inProcess);
+    expect(inProcess.answered).toBe(true);
   });
 
   it('prints quotes in quotation marks with a citation, without colour when not a TTY', async () => {

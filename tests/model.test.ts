@@ -52,6 +52,20 @@ describe('converted MiniLM', () => {
     expect(Array.from((await int8.embed([texts[0]!]))[0]!)).toEqual(Array.from(b[0]!));
   });
 
+  it('spreads a large batch over worker threads and returns exactly the in-process vectors, in input order', async () => {
+    const config = loadConfig({});
+    const inProcess = await openEmbedder({ ...config, embedWorkers: 1 });
+    const pooled = await openEmbedder({ ...config, embedWorkers: 2 });
+    // Above the worker threshold, with lengths shuffled so chunks finish out of order.
+    const many = Array.from({ length: 300 }, (_, i) => `${texts[i % texts.length]!} ${'and more '.repeat((i * 7) % 11)}(${i})`);
+    const progress: number[] = [];
+    const [expected, actual] = [await inProcess.embed(many), await pooled.embed(many, (done) => progress.push(done))];
+    expect(actual).toHaveLength(many.length);
+    actual.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(expected[i]!)));
+    expect(progress.at(-1)).toBe(many.length);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
   it('produces unit-length 384-d vectors and names its weights in its id', async () => {
     const [v] = await int8.embed(['hello']);
     expect(v).toHaveLength(384);

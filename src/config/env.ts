@@ -4,13 +4,22 @@
  * override a default), and secrets are wrapped so no log line or stack trace
  * can print them.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { fail } from '../errors.js';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The folder holding package.json: src/config/ under tsx, dist/ when bundled, so found by walking up. */
+export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_MODEL = 'all-MiniLM-L6-v2';
+
+function findRoot(dir: string): string {
+  if (existsSync(join(dir, 'package.json'))) return dir;
+  const parent = dirname(dir);
+  if (parent === dir) throw new Error('package.json not found above the running module');
+  return findRoot(parent);
+}
 
 /** A secret value that renders as [redacted] through every path Node prints objects by. */
 export class Secret {
@@ -33,7 +42,6 @@ export class Secret {
 }
 
 const optionalString = z.string().optional();
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const snowflakeList = z
   .string()
@@ -46,7 +54,7 @@ const schema = z.object({
   MODELS_DIR: z.string().default('models'),
   EMBED_MODEL: z.string().default(DEFAULT_MODEL),
   EMBED_PRECISION: z.enum(['int8', 'fp32']).default('int8'),
-  ALLOW_REMOTE_MODELS: bool.default(false),
+  EMBED_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DISCORD_TOKEN: optionalString,
   DISCORD_APP_ID: z.string().regex(/^\d{15,21}$/, 'must be the numeric application id').optional(),
@@ -64,7 +72,8 @@ export interface Config {
   modelsDir: string;
   embedModel: string;
   precision: 'int8' | 'fp32';
-  allowRemoteModels: boolean;
+  /** Worker threads for large embedding batches; undefined = one per core. */
+  embedWorkers?: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   discord: {
     token?: Secret;
@@ -95,7 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelsDir: resolve(PROJECT_ROOT, e.MODELS_DIR),
     embedModel: e.EMBED_MODEL,
     precision: e.EMBED_PRECISION,
-    allowRemoteModels: e.ALLOW_REMOTE_MODELS,
+    ...(e.EMBED_WORKERS ? { embedWorkers: e.EMBED_WORKERS } : {}),
     logLevel: e.LOG_LEVEL,
     discord: {
       ...(e.DISCORD_TOKEN ? { token: new Secret(e.DISCORD_TOKEN.trim()) } : {}),

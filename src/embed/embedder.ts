@@ -1,16 +1,15 @@
 /**
- * The model edge: loads a transformers.js feature-extraction pipeline
- * (mean pooling, L2-normalised) and embeds texts one at a time.
- *
- * Batch size 1 on purpose: int8 dynamic quantization takes its scale from
- * the whole batch tensor, so a sentence's vector would shift with its
- * batch-mates. One at a time, a sentence always gets the same vector, which
- * is what lets the index cache embeddings by content hash and lets queries
- * (always alone) match the corpus exactly as it was embedded.
+ * The model edge every stage uses: texts in, unit vectors out. Queries and
+ * small updates run on one in-process encoder; a large batch (a first build,
+ * a new archive) is spread over worker threads. Both run the same model with
+ * one thread per session, so a text gets the same vector either way.
  */
+import { availableParallelism } from 'node:os';
 import { DEFAULT_MODEL } from '../config/env.js';
-import { fail, oneLine } from '../errors.js';
+import { loadEncoder, modelFile, type Precision } from './encoder.js';
+import { cachedFileHash } from './file-hash.js';
 import { prepareModel } from './prepare-model.js';
+import { embedInWorkers } from './worker-pool.js';
 
 export interface Embedder {
   /** Model id plus weights hash and precision: two indexes are compatible iff these match. */
@@ -22,40 +21,30 @@ export interface Embedder {
 export interface EmbedderOptions {
   model: string;
   modelsDir: string;
-  precision: 'int8' | 'fp32';
-  allowRemoteModels: boolean;
+  precision: Precision;
+  /** Worker threads for large batches; 1 keeps everything in-process. */
+  workers?: number;
 }
 
-type FeatureExtractor = (text: string, options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
+/** Below this many texts, starting workers (~0.3 s each) costs more than it saves. */
+const WORKER_THRESHOLD = 256;
 
 export async function createEmbedder(options: EmbedderOptions): Promise<Embedder> {
-  const transformers = await import('@xenova/transformers');
-  const { env, pipeline } = transformers;
-  let hash = 'hub';
-  if (options.model === DEFAULT_MODEL) {
-    hash = (await prepareModel(options.modelsDir, options.model)).hash;
-    env.localModelPath = options.modelsDir;
-    env.allowLocalModels = true;
-  }
-  env.allowRemoteModels = options.allowRemoteModels;
-  let extract: FeatureExtractor;
-  try {
-    extract = (await pipeline('feature-extraction', options.model, {
-      quantized: options.precision === 'int8',
-    })) as unknown as FeatureExtractor;
-  } catch (error) {
-    throw fail('MODEL_LOAD_FAILED', options.model, oneLine(error));
-  }
-  const probe = await extract('dimension probe', { pooling: 'mean', normalize: true });
-  const dims = probe.dims.at(-1) ?? probe.data.length;
+  const hash =
+    options.model === DEFAULT_MODEL
+      ? (await prepareModel(options.modelsDir, options.model)).hash
+      : await cachedFileHash(modelFile(options), `${modelFile(options)}.sha256.json`, options.model);
+  const encoderOptions = { modelsDir: options.modelsDir, model: options.model, precision: options.precision, threads: 1 };
+  const encoder = await loadEncoder(encoderOptions);
+  const workers = options.workers ?? availableParallelism();
   return {
     id: `${options.model}@${hash.slice(0, 16)}/${options.precision}`,
-    dims,
+    dims: encoder.dims,
     async embed(texts, onProgress) {
+      if (workers > 1 && texts.length >= WORKER_THRESHOLD) return embedInWorkers(texts, { ...encoderOptions, workers }, onProgress);
       const vectors: Float32Array[] = [];
       for (const text of texts) {
-        const output = await extract(text, { pooling: 'mean', normalize: true });
-        vectors.push(Float32Array.from(output.data));
+        vectors.push(await encoder.encode(text));
         onProgress?.(vectors.length);
       }
       return vectors;

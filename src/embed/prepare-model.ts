@@ -5,11 +5,11 @@
  *                                 onnx/model.onnx, onnx/model_quantized.onnx, prepared.json}
  * Skipped when prepared.json records the same source hash and converter version.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { cachedFileHash } from './file-hash.js';
 import { buildBertOnnx, type BertConfig } from './bert-onnx.js';
 import { readSafetensors } from './safetensors.js';
 
@@ -45,14 +45,13 @@ export async function prepareModel(modelsDir: string, name: string): Promise<Pre
   const started = performance.now();
   const dir = join(modelsDir, name);
   const manifest = await loadManifest();
-  const weightsFile = await readFile(manifest.weightsPath);
-  const hash = `${createHash('sha256').update(weightsFile).digest('hex')}.v${CONVERTER_VERSION}`;
+  const hash = `${await cachedFileHash(manifest.weightsPath, join(dir, 'source.sha256.json'), name)}.v${CONVERTER_VERSION}`;
   const recordPath = join(dir, 'prepared.json');
   const existing: { hash?: string } = await readFile(recordPath, 'utf8').then((t) => JSON.parse(t) as { hash?: string }, () => ({}));
   if (existing.hash === hash) return { dir, hash, converted: false, seconds: (performance.now() - started) / 1000 };
 
   const config = JSON.parse(await readFile(manifest.configPath, 'utf8')) as BertConfig;
-  const weights = readSafetensors(weightsFile);
+  const weights = readSafetensors(await readFile(manifest.weightsPath));
   await writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   await writeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(unpadTokenizer(await readFile(manifest.tokenizerPath, 'utf8'))));
   await writeFileAtomic(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig(manifest.maxTokens), null, 2));
