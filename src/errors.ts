@@ -27,6 +27,8 @@ export const ERRORS = {
     'DISCORD_TOKEN is not set: copy .env.example to .env and paste the bot token from the Discord Developer Portal.',
   TOKEN_REJECTED: () =>
     'Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal (Bot tab) and update .env.',
+  DISCORD_UNREACHABLE: (api: string, why: string) =>
+    `Could not reach Discord at ${api} (${why}): check the network, or DISCORD_API_BASE if you set it.`,
   INVALID_ARGUMENT: (name: string, value: string, why: string) => `Invalid ${name} "${value}": ${why}.`,
   GOLD_FILE_INVALID: (file: string, line: number, why: string) => `${file}:${line}: ${why}.`,
 } as const;

@@ -189,6 +189,18 @@ describe('tokens', () => {
     await bot.client.destroy();
   });
 
+  it('says Discord is unreachable, not that the token is wrong, when nothing answers', async () => {
+    const closed = new FakeDiscord();
+    await closed.start();
+    const apiBase = closed.apiBase;
+    await closed.stop();
+    const bot = createBot({ config: configFor({ DISCORD_API_BASE: apiBase }), engine: () => engine, logger: pino({ level: 'silent' }) });
+    const error = await bot.start().then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toBe(`Could not reach Discord at ${apiBase} (ECONNREFUSED): check the network, or DISCORD_API_BASE if you set it.`);
+    expect(error?.stack).not.toContain(TOKEN);
+    await bot.client.destroy();
+  });
+
   it('refuses to start without a token', async () => {
     const logger = pino({ level: 'silent' });
     const bot = createBot({ config: configFor({ DISCORD_TOKEN: '' }), engine: () => engine, logger });

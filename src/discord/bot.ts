@@ -120,9 +120,10 @@ export function createBot({ config, engine, logger, now = Date.now }: BotOptions
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       try {
         await client.login(token.reveal());
-      } catch {
-        // Our own message, never discord.js's error: nothing that could carry the token reaches a log.
-        throw fail('TOKEN_REJECTED');
+      } catch (error) {
+        // Our own messages, never discord.js's error: nothing that could carry the token reaches a log.
+        if ((error as { code?: unknown }).code === 'TokenInvalid') throw fail('TOKEN_REJECTED');
+        throw fail('DISCORD_UNREACHABLE', d.apiBase ?? 'https://discord.com/api', networkCode(error));
       }
       await ready;
       logger.info(`ready as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} servers`);
@@ -133,4 +134,13 @@ export function createBot({ config, engine, logger, now = Date.now }: BotOptions
       await client.destroy();
     },
   };
+}
+
+/** A system error code (ECONNREFUSED, ENOTFOUND…) from a failed request, or a generic word: never free text. */
+function networkCode(error: unknown): string {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  }
+  return 'no answer';
 }
