@@ -73,7 +73,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
 
   const embedder = await openEmbedder(config);
   t = performance.now();
-  await updateIndex(config, embedder, {}, true);
+  await updateIndex(config, embedder, {}, { force: true });
   results.build_s = (performance.now() - t) / 1000;
 
   const edited = join(corpusDir, files[0]!);

@@ -3,7 +3,7 @@
  * an index that is up to date with corpus/, and a search engine over them.
  */
 import type { Config } from './config/env.js';
-import { readCorpus } from './corpus/read.js';
+import { readCorpus, type CorpusRead } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
@@ -25,32 +25,32 @@ export function openEmbedder(config: Config): Promise<Embedder> {
   });
 }
 
-/** Why the index must be (re)built before answering, or undefined when it is current. */
-export async function staleness(config: Config, embedder: Embedder): Promise<string | undefined> {
+/** Why the index must be (re)built before answering, with the corpus when it was read to decide. */
+export async function staleness(config: Config, embedder: Embedder): Promise<{ reason?: string; corpus?: CorpusRead }> {
   const dir = await currentGeneration(config.indexDir);
-  if (!dir) return 'No index yet: building it now (first run only).';
+  if (!dir) return { reason: 'No index yet: building it now (first run only).' };
   let manifest;
   try {
     manifest = await readManifest(dir);
   } catch {
-    return 'The index is unreadable: rebuilding it.';
+    return { reason: 'The index is unreadable: rebuilding it.' };
   }
   if (manifest.model.id !== embedder.id || manifest.model.dims !== embedder.dims) {
-    return `The index was built with another model (${manifest.model.id}): rebuilding it.`;
+    return { reason: `The index was built with another model (${manifest.model.id}): rebuilding it.` };
   }
-  const { documents } = await readCorpus(config.corpusDir);
+  const corpus = await readCorpus(config.corpusDir);
   const indexed = manifest.documents;
   const changed =
-    documents.length !== Object.keys(indexed).length || documents.some((d) => indexed[d.name]?.sha256 !== d.sha256);
-  return changed ? 'The corpus changed since the last index: updating it.' : undefined;
+    corpus.documents.length !== Object.keys(indexed).length || corpus.documents.some((d) => indexed[d.name]?.sha256 !== d.sha256);
+  return changed ? { reason: 'The corpus changed since the last index: updating it.', corpus } : { corpus };
 }
 
-export async function updateIndex(config: Config, embedder: Embedder, hooks: Hooks, force = false): Promise<BuildReport> {
+export async function updateIndex(config: Config, embedder: Embedder, hooks: Hooks, options: { force?: boolean; corpus?: CorpusRead } = {}): Promise<BuildReport> {
   const report = await buildIndex({
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
     embedder,
-    force,
+    ...options,
     ...hooks,
   });
   report.warnings.forEach((w) => hooks.onMessage?.(w));
@@ -59,10 +59,10 @@ export async function updateIndex(config: Config, embedder: Embedder, hooks: Hoo
 
 /** An engine over a current index, building or updating the index first when needed. */
 export async function openEngine(config: Config, embedder: Embedder, hooks: Hooks = {}): Promise<SearchEngine> {
-  const reason = await staleness(config, embedder);
+  const { reason, corpus } = await staleness(config, embedder);
   if (reason) {
     hooks.onMessage?.(reason);
-    await updateIndex(config, embedder, hooks);
+    await updateIndex(config, embedder, hooks, corpus ? { corpus } : {});
   }
   return createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
 }

@@ -53,6 +53,25 @@ describe('incremental build', () => {
     expect(report.unchanged).toHaveLength(3);
   });
 
+  it('keeps the sentences of unchanged documents, yet re-segments one whose paragraphs moved because a new file made a block boilerplate', async () => {
+    const embedder = fakeEmbedder();
+    const shared = 'Sign up to our newsletter for the latest news.';
+    await writeFile(join(paths.corpusDir, 'a.txt'), `Roads will close for repairs next week, the council said.\n\n${shared}\n\nBuses will run on other routes.\n`);
+    await buildIndex({ ...paths, embedder });
+    expect((await loadIndex(paths.indexDir)).passages.map((p) => p.text)).toContain(shared);
+
+    // A second file repeating the block makes it a site template in a.txt too, though a.txt did not change.
+    await writeFile(join(paths.corpusDir, 'b.txt'), `The library opens on Monday at nine.\n\n${shared}\n`);
+    await buildIndex({ ...paths, embedder });
+    const incremental = await loadIndex(paths.indexDir);
+    const fresh = await scratch(false);
+    await buildIndex({ corpusDir: paths.corpusDir, indexDir: fresh.indexDir, embedder, force: true });
+    const scratchBuilt = await loadIndex(fresh.indexDir);
+    const shape = (i: typeof incremental) => i.passages.map((p) => [i.documents[p.doc]!.name, p.start, p.end, p.paragraph, p.text, p.after]);
+    expect(shape(incremental)).toEqual(shape(scratchBuilt));
+    expect(incremental.passages.map((p) => p.text)).not.toContain(shared);
+  });
+
   it('drops a deleted document from the index and the graph', async () => {
     const embedder = fakeEmbedder();
     await buildIndex({ ...paths, embedder });
@@ -117,6 +136,18 @@ describe('index files', () => {
     const error = await errorOf(loadIndex(paths.indexDir, embedder));
     expect(error.code).toBe('INDEX_CORRUPT');
     expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('rejects a damaged BM25 file, naming it', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const dir = (await currentGeneration(paths.indexDir))!;
+    const file = join(dir, FILES.lexical);
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, bytes.length - 8));
+    const error = await errorOf(loadIndex(paths.indexDir, embedder));
+    expect(error.code).toBe('INDEX_CORRUPT');
+    expect(error.message).toContain(FILES.lexical);
   });
 
   it('says how to build an index that does not exist', async () => {

@@ -67,7 +67,7 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .option('--force', 'rebuild everything from scratch')
     .action(async (options: { force?: boolean }) => {
       const { config, embedder, hooks } = await prepare();
-      const report = await updateIndex(config, embedder, hooks, Boolean(options.force));
+      const report = await updateIndex(config, embedder, hooks, { force: Boolean(options.force) });
       say(renderBuildReport(report));
     });
 

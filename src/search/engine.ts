@@ -10,7 +10,6 @@ import { selectQuotes, type Quote } from '../quote/select.js';
 import { vectorOf, type LoadedIndex } from '../store/load.js';
 import { idf, shouldAnswer, weightedCoverage, type AbstainFeatures } from './abstain.js';
 import { fuse, type Signals } from './fusion.js';
-import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
 import { queryTerms, termsOf } from './terms.js';
 
 export const MAX_QUESTION_LENGTH = 1000;
@@ -58,8 +57,8 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-export function createSearchEngine(index: LoadedIndex, embedder: Embedder, lexical: LexicalIndex = buildLexicalIndex(index.passages.map((p) => p.text))): SearchEngine {
-  const { passages } = index;
+export function createSearchEngine(index: LoadedIndex, embedder: Embedder): SearchEngine {
+  const { passages, lexical } = index;
   const row = (position: number) => vectorOf(index, passages[position]!.label);
   const sameParagraph = (a: number, b: number) =>
     passages[b] !== undefined && passages[a]!.doc === passages[b]!.doc && passages[a]!.paragraph === passages[b]!.paragraph;

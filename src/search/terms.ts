@@ -26,15 +26,31 @@ export function tokenize(text: string): string[] {
   return (text.normalize('NFKC').toLowerCase().replace(/['’]s\b/g, '').match(TOKEN) ?? []);
 }
 
+/**
+ * Stems by token, remembered: an archive has a million tokens but tens of
+ * thousands of distinct ones, and stemming is most of the cost of indexing
+ * them. Bounded so a long-running bot's questions cannot grow it forever.
+ */
+const stems = new Map<string, string>();
+const MAX_REMEMBERED_STEMS = 500_000;
+
+function stem(token: string): string {
+  let stemmed = stems.get(token);
+  if (stemmed === undefined) {
+    stemmed = /^\p{L}+$/u.test(token) ? stemmer(token) : token;
+    if (stems.size >= MAX_REMEMBERED_STEMS) stems.clear();
+    stems.set(token, stemmed);
+  }
+  return stemmed;
+}
+
 export function termsOf(text: string): string[] {
   return tokenize(text)
     .filter((t) => !STOPWORDS.has(t))
-    .map((t) => (/^\p{L}+$/u.test(t) ? stemmer(t) : t));
+    .map(stem);
 }
 
 /** Query terms: like document terms, minus words that only shape a question. */
 export function queryTerms(question: string): string[] {
-  return [...new Set(tokenize(question).filter((t) => !STOPWORDS.has(t) && !QUESTION_ONLY.has(t)))].map((t) =>
-    /^\p{L}+$/u.test(t) ? stemmer(t) : t,
-  );
+  return [...new Set(tokenize(question).filter((t) => !STOPWORDS.has(t) && !QUESTION_ONLY.has(t)))].map(stem);
 }

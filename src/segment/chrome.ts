@@ -13,22 +13,32 @@ export function wordCount(text: string): number {
   return text.match(WORD)?.length ?? 0;
 }
 
+/** wordCount(text) >= n, without counting a long paragraph to its end: every block of an archive is asked. */
+export function hasWords(text: string, n: number): boolean {
+  let count = 0;
+  for (const _ of text.matchAll(WORD)) if (++count >= n) return true;
+  return false;
+}
+
+/** Blocks longer than this are never treated as a repeated template. */
+const TEMPLATE_MAX_WORDS = 40;
+
 /** Ends a sentence: . ! ? … possibly followed by closing quotes or brackets. */
 const TERMINAL = /[.!?…][\p{Pf}\p{Pe}”’"')\]]*$/u;
 
 export function isProse(text: string): boolean {
-  return wordCount(text) >= 3 && TERMINAL.test(text);
+  return TERMINAL.test(text) && hasWords(text, 3);
 }
 
 /** A short line with no sentence punctuation: a heading, menu item or label. */
 export function isHeading(text: string): boolean {
-  return !/[.!?…:;]$/u.test(text) && wordCount(text) <= 12 && !text.includes('\n');
+  return !/[.!?…:;]$/u.test(text) && !text.includes('\n') && !hasWords(text, 13);
 }
 
 /** A one-sentence line of at most 20 words: a promo blurb when it follows a heading. */
 function isBlurb(text: string): boolean {
-  const terminators = text.match(/[.!?…](?=\s|$)/gu)?.length ?? 0;
-  return wordCount(text) <= 20 && terminators <= 1;
+  if (hasWords(text, 21)) return false;
+  return (text.match(/[.!?…](?=\s|$)/gu)?.length ?? 0) <= 1;
 }
 
 /**
@@ -57,15 +67,19 @@ export function footerStart(blocks: readonly Span[]): number {
   return headings >= 2 ? start : blocks.length;
 }
 
-export function normaliseBlock(text: string): string {
+function normaliseBlock(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+export function isBoilerplate(text: string, boilerplate: ReadonlySet<string>): boolean {
+  return boilerplate.size > 0 && !hasWords(text, TEMPLATE_MAX_WORDS + 1) && boilerplate.has(normaliseBlock(text));
 }
 
 /** Short blocks found in two or more documents: templates shared by a site's pages. */
 export function findBoilerplate(documents: readonly (readonly Span[])[]): Set<string> {
   const seenIn = new Map<string, number>();
   for (const blocks of documents) {
-    for (const key of new Set(blocks.filter((b) => wordCount(b.text) <= 40).map((b) => normaliseBlock(b.text)))) {
+    for (const key of new Set(blocks.filter((b) => !hasWords(b.text, TEMPLATE_MAX_WORDS + 1)).map((b) => normaliseBlock(b.text)))) {
       seenIn.set(key, (seenIn.get(key) ?? 0) + 1);
     }
   }

@@ -4,7 +4,7 @@
  * so it can never be indexed or quoted.
  */
 import { splitBlocks, type Span } from './blocks.js';
-import { findBoilerplate, footerStart, isProse, normaliseBlock } from './chrome.js';
+import { findBoilerplate, footerStart, isBoilerplate, isProse } from './chrome.js';
 import { extractMetadata, type DocMeta } from './metadata.js';
 import { splitSentences } from './sentences.js';
 
@@ -19,21 +19,40 @@ export interface SegmentedDocument {
   sentences: Sentence[];
 }
 
-export function segmentDocument(text: string, boilerplate: ReadonlySet<string> = new Set()): SegmentedDocument {
-  const blocks = splitBlocks(text);
-  const footer = footerStart(blocks);
-  const body = blocks.slice(0, footer).filter((b) => !boilerplate.has(normaliseBlock(b.text)));
-  const firstProse = body.findIndex((b) => isProse(b.text));
-  const header = firstProse === -1 ? body : body.slice(0, firstProse);
-  const paragraphs = body.filter((b) => isProse(b.text));
-  const sentences = paragraphs.flatMap((p, i) =>
-    splitSentences(text, p.start, p.end).map((s) => ({ ...s, paragraph: i + 1 })),
-  );
-  return { meta: extractMetadata(header.map((b) => b.text)), paragraphs, sentences };
+/** A document's citation metadata and article paragraphs: cheap, no sentence splitting yet. */
+export interface DocumentLayout {
+  meta: DocMeta;
+  paragraphs: Span[];
 }
 
-/** Segments a whole corpus; needs all texts at once to spot cross-document boilerplate. */
+export function layoutDocument(text: string, boilerplate: ReadonlySet<string> = new Set()): DocumentLayout {
+  return layoutBlocks(splitBlocks(text), boilerplate);
+}
+
+function layoutBlocks(blocks: Span[], boilerplate: ReadonlySet<string>): DocumentLayout {
+  const body = blocks.slice(0, footerStart(blocks)).filter((b) => !isBoilerplate(b.text, boilerplate));
+  const firstProse = body.findIndex((b) => isProse(b.text));
+  const header = firstProse === -1 ? body : body.slice(0, firstProse);
+  return { meta: extractMetadata(header.map((b) => b.text)), paragraphs: body.filter((b) => isProse(b.text)) };
+}
+
+/** The expensive step (ICU sentence breaking), separate so a build can reuse a document's previous result. */
+export function sentencesOf(text: string, paragraphs: readonly Span[]): Sentence[] {
+  return paragraphs.flatMap((p, i) => splitSentences(text, p.start, p.end).map((s) => ({ ...s, paragraph: i + 1 })));
+}
+
+export function segmentDocument(text: string, boilerplate: ReadonlySet<string> = new Set()): SegmentedDocument {
+  const layout = layoutDocument(text, boilerplate);
+  return { ...layout, sentences: sentencesOf(text, layout.paragraphs) };
+}
+
+/** Layouts of a whole corpus; needs all texts at once to spot cross-document boilerplate. */
+export function layoutCorpus(texts: readonly string[]): DocumentLayout[] {
+  const blocks = texts.map(splitBlocks);
+  const boilerplate = findBoilerplate(blocks);
+  return blocks.map((b) => layoutBlocks(b, boilerplate));
+}
+
 export function segmentCorpus(texts: readonly string[]): SegmentedDocument[] {
-  const boilerplate = findBoilerplate(texts.map(splitBlocks));
-  return texts.map((text) => segmentDocument(text, boilerplate));
+  return layoutCorpus(texts).map((layout, i) => ({ ...layout, sentences: sentencesOf(texts[i]!, layout.paragraphs) }));
 }

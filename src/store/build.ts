@@ -1,25 +1,29 @@
 /**
  * Builds or updates the index. Incremental by content: every sentence's
- * vector is cached under a hash of its text, so only text that was never
+ * vector is cached under its text, so only text that was never
  * embedded before reaches the model. Labels of unchanged sentences survive,
  * so the HNSW graph is patched (markDelete + addPoint) instead of rebuilt,
  * until deletions pile up past a quarter of the graph.
  */
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { readCorpus } from '../corpus/read.js';
+import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { oneLine, QuotebotError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { segmentCorpus } from '../segment/document.js';
+import { buildLexicalData } from '../search/lexical.js';
+import type { Span } from '../segment/blocks.js';
+import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
 import { FORMAT_VERSION, HNSW_DEFAULTS, type Manifest, type Passage, type PassageStore } from './format.js';
 import { currentGeneration, FILES, newGenerationName, publishGeneration } from './layout.js';
+import { encodeLexical } from './lexical-file.js';
 import { loadIndex, vectorOf, type LoadedIndex } from './load.js';
 
 export interface BuildOptions {
   corpusDir: string;
+  /** The corpus as already read (by a staleness check), so it is not read twice. */
+  corpus?: CorpusRead;
   indexDir: string;
   embedder: Embedder;
   force?: boolean;
@@ -42,10 +46,6 @@ export interface BuildReport {
 
 const REBUILD_DELETED_FRACTION = 0.25;
 
-function textKey(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
-}
-
 /**
  * Identifies "the n-th occurrence of this text in this document", which
  * survives edits elsewhere in the file (offsets do not) and keeps a repeated
@@ -54,7 +54,7 @@ function textKey(text: string): string {
 function occurrenceCounter(): (doc: string, text: string) => string {
   const seen = new Map<string, number>();
   return (doc, text) => {
-    const base = `${doc}\u0000${textKey(text)}`;
+    const base = `${doc}\u0000${text}`;
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     return `${base}\u0000${n}`;
@@ -73,11 +73,50 @@ async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined>
   }
 }
 
+/**
+ * Sentence breaking is most of a build's work after embedding. A document
+ * whose text is unchanged and whose paragraphs come out the same (boilerplate
+ * is decided across documents, so they can move) keeps the previous
+ * generation's sentences.
+ */
+function segmentReusing(documents: readonly SourceDocument[], previous: LoadedIndex | undefined): SegmentedDocument[] {
+  const layouts = layoutCorpus(documents.map((d) => d.text));
+  const before = new Map<string, Sentence[]>();
+  const shaNow = new Map(documents.map((d) => [d.name, d.sha256]));
+  if (previous) {
+    for (const p of previous.passages) {
+      const name = previous.documents[p.doc]!.name;
+      if (previous.manifest.documents[name]?.sha256 !== shaNow.get(name)) continue;
+      let list = before.get(name);
+      if (!list) before.set(name, (list = []));
+      list.push({ start: p.start, end: p.end, text: p.text, paragraph: p.paragraph });
+    }
+  }
+  return layouts.map((layout, d) => {
+    const { name, text } = documents[d]!;
+    const old = before.get(name);
+    const sentences = old && coversParagraphs(old, layout.paragraphs) ? old : sentencesOf(text, layout.paragraphs);
+    return { ...layout, sentences };
+  });
+}
+
+/** Whether sentences (in order) span exactly these paragraphs, first character to last. */
+function coversParagraphs(sentences: readonly Sentence[], paragraphs: readonly Span[]): boolean {
+  const spans: { start: number; end: number }[] = [];
+  for (const s of sentences) {
+    const span = spans[s.paragraph - 1];
+    if (span) span.end = s.end;
+    else if (s.paragraph === spans.length + 1) spans.push({ start: s.start, end: s.end });
+    else return false;
+  }
+  return spans.length === paragraphs.length && spans.every((span, i) => span.start === paragraphs[i]!.start && span.end === paragraphs[i]!.end);
+}
+
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
-  const { documents, warnings } = await readCorpus(options.corpusDir);
-  const segmented = segmentCorpus(documents.map((d) => d.text));
+  const { documents, warnings } = options.corpus ?? (await readCorpus(options.corpusDir));
   const previous = await reusable(options);
+  const segmented = segmentReusing(documents, previous);
   const dims = options.embedder.dims;
 
   // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
@@ -86,15 +125,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   if (previous) {
     const nth = occurrenceCounter();
     for (const p of previous.passages) {
-      cachedVectors.set(textKey(p.text), vectorOf(previous, p.label));
+      cachedVectors.set(p.text, vectorOf(previous, p.label));
       previousByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
     }
   }
 
   // Only texts never embedded before reach the model.
-  const newTexts = [...new Set(segmented.flatMap((s) => s.sentences.map((x) => x.text)))].filter((t) => !cachedVectors.has(textKey(t)));
+  const newTexts = [...new Set(segmented.flatMap((s) => s.sentences.map((x) => x.text)))].filter((t) => !cachedVectors.has(t));
   const fresh = await options.embedder.embed(newTexts, (done) => options.onProgress?.(done, newTexts.length));
-  newTexts.forEach((text, i) => cachedVectors.set(textKey(text), fresh[i]!));
+  newTexts.forEach((text, i) => cachedVectors.set(text, fresh[i]!));
 
   // Decide labels: keep a sentence's old label when the same text stays at the same occurrence in its document.
   const rebuildGraph =
@@ -118,7 +157,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const labelCount = nextLabel;
   const vectors = new Float32Array(labelCount * dims);
   if (previous && !rebuildGraph) vectors.set(previous.vectors.subarray(0, previous.manifest.labelCount * dims));
-  for (const p of passages) vectors.set(cachedVectors.get(textKey(p.text))!, p.label * dims);
+  for (const p of passages) vectors.set(cachedVectors.get(p.text)!, p.label * dims);
   const row = (label: number) => Array.from(vectors.subarray(label * dims, (label + 1) * dims));
 
   let graph: hnswlib.HierarchicalNSW;
@@ -161,6 +200,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
   await graph.writeIndex(join(dir, FILES.graph));
+  await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map((p) => p.text))));
   await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));
   await writeFileAtomic(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
   await publishGeneration(options.indexDir, generation, previous?.dir);

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { fail } from '../errors.js';
 
-export const FORMAT_VERSION = 1;
+/** 2: BM25 postings persisted in lexical.bin. */
+export const FORMAT_VERSION = 2;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 export const POINTER = 'current.json';
-export const FILES = { manifest: 'manifest.json', store: 'passages.json', vectors: 'vectors.f32', graph: 'hnsw.bin' } as const;
+export const FILES = { manifest: 'manifest.json', store: 'passages.json', vectors: 'vectors.f32', graph: 'hnsw.bin', lexical: 'lexical.bin' } as const;
 
 export async function currentGeneration(indexDir: string): Promise<string | undefined> {
   try {

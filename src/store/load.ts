@@ -2,11 +2,13 @@
  * Reads the current index generation and checks it before use: format,
  * model, and that every file agrees with the manifest.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { fail, oneLine } from '../errors.js';
+import { lexicalIndex, type LexicalData, type LexicalIndex } from '../search/lexical.js';
 import { currentGeneration, FILES } from './layout.js';
+import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, storeSchema, type Manifest, type Passage, type PassageStore } from './format.js';
 
 export interface LoadedIndex {
@@ -20,6 +22,8 @@ export interface LoadedIndex {
   /** labelCount × dims, row = label. */
   vectors: Float32Array;
   graph: hnswlib.HierarchicalNSW;
+  /** BM25 over passages, by position. */
+  lexical: LexicalIndex;
 }
 
 export async function readManifest(dir: string): Promise<Manifest> {
@@ -36,31 +40,74 @@ export async function loadIndex(indexDir: string, model?: { id: string; dims: nu
   if (!dir) throw fail('INDEX_MISSING', indexDir);
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model.id, model.dims);
+  // The files are independent: the graph and the vectors load on the thread pool while the passages parse here.
+  const [store, vectors, graph, lexicalData] = await Promise.all([
+    readStore(join(dir, FILES.store)),
+    readVectors(join(dir, FILES.vectors), manifest.labelCount * manifest.model.dims),
+    readGraph(join(dir, FILES.graph), manifest),
+    readLexical(join(dir, FILES.lexical)),
+  ]);
   const storeFile = join(dir, FILES.store);
-  const store = parseIndexFile(storeFile, await readFile(storeFile, 'utf8'), storeSchema);
-
-  const vectorFile = join(dir, FILES.vectors);
-  const bytes = await readFile(vectorFile);
-  const expected = manifest.labelCount * manifest.model.dims * 4;
-  if (bytes.length !== expected) throw fail('INDEX_CORRUPT', vectorFile, `${bytes.length} bytes, expected ${expected}`);
-  // Copy into an aligned buffer: a Buffer's offset into Node's pool need not be 4-byte aligned.
-  const vectors = new Float32Array(bytes.length / 4);
-  new Uint8Array(vectors.buffer).set(bytes);
-
-  const graphFile = join(dir, FILES.graph);
-  const graph = new hnswlib.HierarchicalNSW(manifest.hnsw.space, manifest.model.dims);
-  try {
-    await graph.readIndex(graphFile);
-  } catch (error) {
-    throw fail('INDEX_CORRUPT', graphFile, oneLine(error));
-  }
-  graph.setEf(manifest.hnsw.ef);
-
   const positionOf = new Map(store.passages.map((p, i) => [p.label, i]));
   if (store.passages.some((p) => p.label >= manifest.labelCount || p.doc >= store.documents.length)) {
     throw fail('INDEX_CORRUPT', storeFile, 'a passage points outside the index');
   }
-  return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph };
+  if (lexicalData.lengths.length !== store.passages.length) {
+    throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${store.passages.length}`);
+  }
+  const lexical = lexicalIndex(lexicalData);
+  return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph, lexical };
+}
+
+async function readStore(file: string): Promise<PassageStore> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw fail('INDEX_CORRUPT', file, oneLine(error));
+  });
+  return parseIndexFile(file, text, storeSchema);
+}
+
+/** Reads straight into a Float32Array's own (aligned) buffer: no copy of what can be hundreds of MB. */
+async function readVectors(file: string, floats: number): Promise<Float32Array> {
+  const vectors = new Float32Array(floats);
+  const bytes = new Uint8Array(vectors.buffer);
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size !== bytes.length) throw new Error(`${size} bytes, expected ${bytes.length}`);
+      for (let at = 0; at < size; ) {
+        const { bytesRead } = await handle.read(bytes, at, size - at, at);
+        if (bytesRead === 0) throw new Error(`ends at byte ${at}`);
+        at += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw fail('INDEX_CORRUPT', file, oneLine(error));
+  }
+  return vectors;
+}
+
+async function readGraph(file: string, manifest: Manifest): Promise<hnswlib.HierarchicalNSW> {
+  const graph = new hnswlib.HierarchicalNSW(manifest.hnsw.space, manifest.model.dims);
+  try {
+    await graph.readIndex(file);
+  } catch (error) {
+    throw fail('INDEX_CORRUPT', file, oneLine(error));
+  }
+  graph.setEf(manifest.hnsw.ef);
+  return graph;
+}
+
+async function readLexical(file: string): Promise<LexicalData> {
+  try {
+    const bytes = await readFile(file);
+    // Typed-array views need 4-byte alignment; a large read normally has it, a pooled small one may not.
+    return decodeLexical(bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes));
+  } catch (error) {
+    throw fail('INDEX_CORRUPT', file, oneLine(error));
+  }
 }
 
 export function vectorOf(index: Pick<LoadedIndex, 'vectors' | 'manifest'>, label: number): Float32Array {

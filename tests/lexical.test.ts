@@ -1,0 +1,73 @@
+/**
+ * BM25 over flat postings. MiniSearch, the library the scores were first
+ * computed with, is the oracle: the flat arrays must rank exactly as it did.
+ */
+import fc from 'fast-check';
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { buildLexicalData, lexicalIndex } from '../src/search/lexical.js';
+import { queryTerms, termsOf } from '../src/search/terms.js';
+import { decodeLexical, encodeLexical } from '../src/store/lexical-file.js';
+
+const WORDS = ['council', 'children', 'ofsted', 'inadequate', 'social', 'workers', 'budget', 'the', 'of', 'report', 'Coventry', '£5.6m', 'board', 'safeguarding'];
+const sentence = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 14 }).map((w) => `${w.join(' ')}.`);
+
+function miniSearchScores(texts: string[], terms: string[]): Map<number, number> {
+  const engine = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], idField: 'id', tokenize: termsOf, processTerm: (t) => t });
+  engine.addAll(texts.map((text, id) => ({ id, text })));
+  const scores = new Map<number, number>();
+  if (terms.length === 0) return scores;
+  for (const hit of engine.search(terms.join(' '), { tokenize: (q) => q.split(' '), processTerm: (t) => t, combineWith: 'OR' })) {
+    scores.set(hit.id as number, hit.score);
+  }
+  return scores;
+}
+
+describe('BM25 postings', () => {
+  it('scores every passage as MiniSearch BM25+ does, on random corpora and questions', () => {
+    fc.assert(
+      fc.property(fc.array(sentence, { minLength: 1, maxLength: 30 }), sentence, (texts, question) => {
+        const terms = queryTerms(question);
+        const ours = lexicalIndex(buildLexicalData(texts)).search(terms);
+        const oracle = miniSearchScores(texts, terms);
+        expect([...ours.keys()].sort()).toEqual([...oracle.keys()].sort());
+        for (const [position, score] of oracle) expect(ours.get(position)).toBeCloseTo(score, 9);
+      }),
+    );
+  });
+
+  it('ranks the passage with the rarer term above one with only a common term', () => {
+    const texts = ['The council met.', 'The council met again.', 'The council rated the service inadequate.'];
+    const scores = lexicalIndex(buildLexicalData(texts)).search(queryTerms('Was the service inadequate?'));
+    // Only the third passage has "inadequate" and "service"; the others share nothing with the question.
+    expect([...scores.keys()]).toEqual([2]);
+    const both = lexicalIndex(buildLexicalData(texts)).search(queryTerms('council inadequate'));
+    expect(Math.max(...both.values())).toBe(both.get(2));
+  });
+
+  it('counts in how many passages a term occurs', () => {
+    const index = lexicalIndex(buildLexicalData(['Budget cuts.', 'A budget, a budget.', 'Nothing here.']));
+    expect(index.documentFrequency(termsOf('budget')[0]!)).toBe(2);
+    expect(index.documentFrequency('absent')).toBe(0);
+    expect(index.passageCount).toBe(3);
+  });
+});
+
+describe('lexical.bin', () => {
+  it('round-trips any postings through the file format', () => {
+    fc.assert(
+      fc.property(fc.array(sentence, { maxLength: 20 }), (texts) => {
+        const data = buildLexicalData(texts);
+        const decoded = decodeLexical(encodeLexical(data));
+        expect(decoded.terms).toEqual(data.terms);
+        for (const key of ['offsets', 'postings', 'frequencies', 'lengths'] as const) expect(Array.from(decoded[key])).toEqual(Array.from(data[key]));
+      }),
+    );
+  });
+
+  it('rejects a truncated file and a file of another kind', () => {
+    const bytes = encodeLexical(buildLexicalData(['One sentence here.', 'Another sentence.']));
+    expect(() => decodeLexical(bytes.slice(0, bytes.length - 8))).toThrow(/bytes, expected/);
+    expect(() => decodeLexical(new Uint8Array(64))).toThrow(/not a lexical index/);
+  });
+});
