@@ -3,7 +3,7 @@
  * an index that is up to date with corpus/, and a search engine over them.
  */
 import type { Config } from './config/env.js';
-import { readCorpus, type CorpusRead } from './corpus/read.js';
+import { corpusStamps, readCorpus, type CorpusRead } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
@@ -38,11 +38,16 @@ export async function staleness(config: Config, embedder: Embedder): Promise<{ r
   if (manifest.model.id !== embedder.id || manifest.model.dims !== embedder.dims) {
     return { reason: `The index was built with another model (${manifest.model.id}): rebuilding it.` };
   }
-  const corpus = await readCorpus(config.corpusDir);
   const indexed = manifest.documents;
+  // Same files with the same sizes and modification times: nothing to read (an archive is megabytes).
+  const stamps = await corpusStamps(config.corpusDir);
+  if (stamps.size === Object.keys(indexed).length && [...stamps].every(([name, stamp]) => indexed[name]?.stamp === stamp)) return {};
+  const corpus = await readCorpus(config.corpusDir);
   const changed =
     corpus.documents.length !== Object.keys(indexed).length || corpus.documents.some((d) => indexed[d.name]?.sha256 !== d.sha256);
-  return changed ? { reason: 'The corpus changed since the last index: updating it.', corpus } : { corpus };
+  if (changed) return { reason: 'The corpus changed since the last index: updating it.', corpus };
+  // Same content, new stamps (a checkout, a copy): one build with nothing to embed records them, so later starts skip reading again.
+  return { reason: 'Corpus files were touched but not changed: recording their new times.', corpus };
 }
 
 export async function updateIndex(config: Config, embedder: Embedder, hooks: Hooks, options: { force?: boolean; corpus?: CorpusRead } = {}): Promise<BuildReport> {

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { renderBuildReport } from '../src/cli/render.js';
 import { PROJECT_ROOT } from '../src/config/env.js';
 import { cli } from './support/cli.js';
 import { scratch } from './support/temp.js';
@@ -110,6 +111,12 @@ describe('index and eval', () => {
     // Floors under the figures in the README, so a regression in ranking fails here.
     expect(summary!.recallAt1).toBeGreaterThanOrEqual(0.6);
     expect(summary!.recallAt3).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('names at most five files per kind in the build report, counting the rest', () => {
+    const added = Array.from({ length: 7 }, (_, i) => `address-${i}.txt`);
+    const line = renderBuildReport({ added, changed: [], removed: [], unchanged: [], sentences: 9, embedded: 9, graphRebuilt: true, warnings: [], seconds: 1, generation: 'g' });
+    expect(line.split('\n')[0]).toBe('added 7 (address-0.txt, address-1.txt, address-2.txt, address-3.txt, address-4.txt, … 2 more), changed 0, removed 0, unchanged 0');
   });
 
   it('names a malformed gold line', async () => {

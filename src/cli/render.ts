@@ -41,7 +41,10 @@ export function answerJson(answer: Answer): string {
 }
 
 export function renderBuildReport(report: BuildReport): string {
-  const list = (names: string[]) => (names.length ? ` (${names.join(', ')})` : '');
+  // An archive adds hundreds of files at once: name a few, count the rest.
+  const shown = 5;
+  const list = (names: string[]) =>
+    names.length === 0 ? '' : ` (${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${names.length - shown} more` : ''})`;
   return [
     `added ${report.added.length}${list(report.added)}, changed ${report.changed.length}${list(report.changed)}, ` +
       `removed ${report.removed.length}${list(report.removed)}, unchanged ${report.unchanged.length}`,

@@ -19,8 +19,10 @@ export interface SourceDocument {
   name: string;
   /** The text quotes are sliced from: the file itself, or the extracted text of an HTML page. */
   text: string;
-  /** sha256 of the file's bytes. */
+  /** sha256 of the file's bytes and its sidecar. */
   sha256: string;
+  /** Size and modification time of the file and its sidecar: unchanged stamps let a start skip reading. */
+  stamp: string;
   /** Metadata that wins over what is read from the text (sidecar, HTML head). */
   metaOverride: DocMeta;
 }
@@ -41,21 +43,47 @@ export function decodeText(bytes: Buffer): { text: string } | { error: string } 
   }
 }
 
-export async function readCorpus(dir: string): Promise<CorpusRead> {
+async function documentNames(dir: string): Promise<string[]> {
   let entries: string[];
   try {
     entries = (await readdir(dir)).sort();
   } catch {
     throw fail('CORPUS_MISSING', dir);
   }
+  return entries.filter((name) => !name.endsWith(SIDECAR) && !name.startsWith('.') && DOCUMENT_EXTENSIONS.has(extname(name).toLowerCase()));
+}
+
+/** "size:mtime" of a document plus its sidecar's, or undefined when it is not a regular file. */
+async function stampOf(dir: string, name: string): Promise<string | undefined> {
+  const file = await stat(join(dir, name));
+  if (!file.isFile()) return undefined;
+  const sidecar = await stat(join(dir, `${name}${SIDECAR}`)).catch(() => undefined);
+  return `${file.size}:${file.mtimeMs}${sidecar ? `+${sidecar.size}:${sidecar.mtimeMs}` : ''}`;
+}
+
+/**
+ * The stamps of every document in the folder, without reading any: enough to
+ * tell that nothing changed since an index recorded the same stamps.
+ */
+export async function corpusStamps(dir: string): Promise<Map<string, string>> {
+  const stamps = new Map<string, string>();
+  for (const name of await documentNames(dir)) {
+    const stamp = await stampOf(dir, name).catch(() => undefined);
+    if (stamp) stamps.set(name, stamp);
+  }
+  return stamps;
+}
+
+export async function readCorpus(dir: string): Promise<CorpusRead> {
   const documents: SourceDocument[] = [];
   const warnings: string[] = [];
-  for (const name of entries) {
-    if (name.endsWith(SIDECAR) || name.startsWith('.') || !DOCUMENT_EXTENSIONS.has(extname(name).toLowerCase())) continue;
+  for (const name of await documentNames(dir)) {
     const path = join(dir, name);
     let bytes: Buffer;
+    let stamp: string | undefined;
     try {
-      if (!(await stat(path)).isFile()) continue;
+      stamp = await stampOf(dir, name);
+      if (!stamp) continue;
       bytes = await readFile(path);
     } catch (error) {
       warnings.push(fail('UNREADABLE_DOCUMENT', name, oneLine(error)).message);
@@ -73,6 +101,7 @@ export async function readCorpus(dir: string): Promise<CorpusRead> {
       name,
       text: page.text,
       sha256: createHash('sha256').update(bytes).update(JSON.stringify(sidecar)).digest('hex'),
+      stamp,
       metaOverride: { ...page.meta, ...sidecar },
     });
   }

@@ -91,8 +91,8 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
     const knn = k > 0 ? index.graph.searchKnn(Array.from(query!), k) : { neighbors: [] };
     const vectorMs = lap();
     const terms = queryTerms(question);
-    const lexicalScores = lexical.search(terms);
-    const lexicalTop = [...lexicalScores].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES).map(([position]) => position);
+    const lexicalHits = lexical.search(terms);
+    const lexicalTop = lexicalHits.top(CANDIDATES);
     const lexicalMs = lap();
 
     const candidates = new Set<number>(lexicalTop);
@@ -111,7 +111,7 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
       const neighbours = [position - 1, position + 1].filter((n) => passages[n]?.doc === passages[position]!.doc);
       const context =
         (cos(position) + NEIGHBOUR_WEIGHT * neighbours.reduce((s, n) => s + cos(n), 0)) / (1 + NEIGHBOUR_WEIGHT * neighbours.length);
-      return { item: position, signals: { dense: cos(position), context, lexical: lexicalScores.get(position) ?? 0 } };
+      return { item: position, signals: { dense: cos(position), context, lexical: lexicalHits.scoreOf(position) } };
     });
     const ranked = fuse(scored);
     const best = ranked[0];

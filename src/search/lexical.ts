@@ -26,9 +26,15 @@ export interface LexicalData {
   lengths: Uint16Array;
 }
 
+export interface LexicalHits {
+  /** BM25 score of the passage at a position; 0 when it matches no term. */
+  scoreOf(position: number): number;
+  /** Positions of the k best-scoring matching passages, best first. */
+  top(k: number): number[];
+}
+
 export interface LexicalIndex {
-  /** BM25 score by passage position, for every passage matching any term. */
-  search(terms: readonly string[]): Map<number, number>;
+  search(terms: readonly string[]): LexicalHits;
   /** In how many passages a (processed) term occurs. */
   documentFrequency(term: string): number;
   readonly passageCount: number;
@@ -78,8 +84,10 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
     passageCount,
     documentFrequency,
     search(terms) {
-      const sums = new Map<number, number>();
-      const matched = new Map<number, number>();
+      // Flat arrays instead of maps: a common term touches thousands of passages in an archive.
+      const scores = new Float64Array(passageCount);
+      const matched = new Uint16Array(passageCount);
+      const touched: number[] = [];
       for (const term of new Set(terms)) {
         const i = ids.get(term);
         if (i === undefined) continue;
@@ -90,12 +98,29 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
           const position = data.postings[k]!;
           const tf = data.frequencies[k]!;
           const norm = K * (1 - B + (B * data.lengths[position]!) / averageLength);
-          sums.set(position, (sums.get(position) ?? 0) + idf * (D + (tf * (K + 1)) / (tf + norm)));
-          matched.set(position, (matched.get(position) ?? 0) + 1);
+          if (matched[position] === 0) touched.push(position);
+          matched[position]!++;
+          scores[position]! += idf * (D + (tf * (K + 1)) / (tf + norm));
         }
       }
-      for (const [position, sum] of sums) sums.set(position, sum * matched.get(position)!);
-      return sums;
+      for (const position of touched) scores[position]! *= matched[position]!;
+      return { scoreOf: (position) => scores[position] ?? 0, top: (k) => bestOf(touched, scores, k) };
     },
   };
+}
+
+/** The k highest-scoring positions, best first (ties: lower position first), without sorting them all. */
+function bestOf(positions: readonly number[], scores: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  const before = (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && a < b);
+  for (const position of positions) {
+    if (best.length === k && !before(position, best[k - 1]!)) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && before(position, best[at - 1]!)) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = position;
+  }
+  return best.slice(0, k);
 }

@@ -184,7 +184,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     format: FORMAT_VERSION,
     model: { id: options.embedder.id, dims },
     hnsw: HNSW_DEFAULTS,
-    documents: Object.fromEntries(documents.map((d, i) => [d.name, { sha256: d.sha256, sentences: segmented[i]!.sentences.length }])),
+    documents: Object.fromEntries(documents.map((d, i) => [d.name, { sha256: d.sha256, stamp: d.stamp, sentences: segmented[i]!.sentences.length }])),
     labelCount,
     deletedCount,
     builtAt: new Date().toISOString(),

@@ -23,7 +23,7 @@ export const manifestSchema = z.object({
   format: z.number(),
   model: z.object({ id: z.string(), dims: z.number().int().positive() }),
   hnsw: z.object({ space: z.literal('cosine'), m: z.number(), efConstruction: z.number(), ef: z.number() }),
-  documents: z.record(z.string(), z.object({ sha256: z.string(), sentences: z.number().int().nonnegative() })),
+  documents: z.record(z.string(), z.object({ sha256: z.string(), stamp: z.string().optional(), sentences: z.number().int().nonnegative() })),
   /** One past the highest label ever used; vectors.f32 has this many rows. */
   labelCount: z.number().int().nonnegative(),
   /** Labels marked deleted in the graph, reused never; a full rebuild clears them. */

@@ -1,0 +1,51 @@
+/** Deciding at start-up whether the index is current, without reading an archive when nothing changed. */
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
+import { staleness, updateIndex } from '../src/open.js';
+import { fakeEmbedder } from './support/fake-embedder.js';
+import { scratch } from './support/temp.js';
+
+const FILE = '000_720fcdee8977a856.txt';
+let config: ReturnType<typeof loadConfig>;
+const embedder = fakeEmbedder();
+
+beforeEach(async () => {
+  const paths = await scratch();
+  config = loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir });
+});
+
+describe('staleness', () => {
+  it('asks for a first build, then finds the index current from file stamps alone', async () => {
+    expect((await staleness(config, embedder)).reason).toMatch(/No index yet/);
+    await updateIndex(config, embedder, {});
+    // Current, decided without reading the corpus (no corpus is handed back to build from).
+    expect(await staleness(config, embedder)).toEqual({});
+  });
+
+  it('reads the files again when a stamp changes, and reports an edit', async () => {
+    await updateIndex(config, embedder, {});
+    const file = join(config.corpusDir, FILE);
+    const { mtime } = await stat(file);
+    // Touched but identical: the content is read and found unchanged; one build records the new stamps.
+    await utimes(file, mtime, new Date(mtime.getTime() + 5000));
+    const touched = await staleness(config, embedder);
+    expect(touched.reason).toMatch(/touched but not changed/);
+    expect(touched.corpus?.documents).toHaveLength(3);
+    const calls = embedder.calls.length;
+    await updateIndex(config, embedder, {}, { corpus: touched.corpus! });
+    expect(embedder.calls.length).toBe(calls);
+    expect(await staleness(config, embedder)).toEqual({});
+
+    await writeFile(file, `${await readFile(file, 'utf8')}\nOne more sentence at the end.\n`);
+    expect((await staleness(config, embedder)).reason).toMatch(/corpus changed/);
+  });
+
+  it('notices a new document and a model change', async () => {
+    await updateIndex(config, embedder, {});
+    await writeFile(join(config.corpusDir, 'new.txt'), 'A new article about the budget was published today.\n');
+    expect((await staleness(config, embedder)).reason).toMatch(/corpus changed/);
+    expect((await staleness(config, fakeEmbedder('another-model'))).reason).toMatch(/built with another model/);
+  });
+});
