@@ -3,7 +3,7 @@
  * from the real model and a scratch index. Assertions are on the REST bodies
  * the bot sends.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -24,6 +24,7 @@ let embedder: Embedder;
 let engine: SearchEngine;
 let paths: Awaited<ReturnType<typeof scratch>>;
 let logLines: string[];
+let feedbackFile: string;
 
 function configFor(extra: Record<string, string> = {}): Config {
   return loadConfig({
@@ -32,13 +33,14 @@ function configFor(extra: Record<string, string> = {}): Config {
     DISCORD_TOKEN: TOKEN,
     DISCORD_API_BASE: fake.apiBase,
     LOG_LEVEL: 'debug',
+    FEEDBACK_FILE: feedbackFile,
     ...extra,
   });
 }
 
 async function startBot(extra: Record<string, string> = {}): Promise<Bot> {
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }));
-  const bot = createBot({ config: configFor(extra), engine: () => engine, logger });
+  const bot = createBot({ config: configFor(extra), engine: () => engine, logger, requestsPerSecond: 1000 });
   await bot.start();
   return bot;
 }
@@ -52,6 +54,7 @@ const description = (r: RecordedRequest) => ((r.body?.embeds as { description: s
 
 beforeAll(async () => {
   paths = await scratch();
+  feedbackFile = join(paths.dir, 'feedback.jsonl');
   embedder = await openEmbedder(loadConfig({}));
   engine = await openEngine(loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir }), embedder);
 });
@@ -97,6 +100,42 @@ describe('answers', () => {
   it('answers the very first question after start without losing the interaction', async () => {
     const { token } = fake.slash([{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }]);
     expect(description(await fake.waitFor(editOf(token)))).toMatch(/Amy Weir/);
+  });
+
+  it('pages on with More quotes from the state in its custom_id alone, privately to the one who clicked', async () => {
+    const id = fake.mention(`<@${BOT_ID}> What did Ofsted say about Coventry children's services?`);
+    const first = await fake.waitFor(replyTo(id));
+    const buttons = (first.body?.components as { components: { custom_id: string }[] }[])[0]!.components.map((c) => c.custom_id);
+    const more = buttons.find((b) => b.startsWith('more:'))!;
+    expect(more).toBe("more:3:What did Ofsted say about Coventry children's services?");
+    expect(first.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+
+    // A bot restarted in between still answers the click: nothing was kept in memory.
+    await bot.stop();
+    bot = await startBot();
+    const { id: clickId, token } = fake.click(more, first);
+    const page = await fake.waitFor(editOf(token));
+    expect(fake.requests.find(callbackOf(clickId))!.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const firstQuotes = description(first).split('\n\n');
+    const nextQuotes = description(page).split('\n\n');
+    expect(nextQuotes.length).toBeGreaterThan(0);
+    for (const quote of nextQuotes) expect(firstQuotes).not.toContain(quote);
+    expect(page.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('records a 👍/👎 vote as one JSON line with the reply it was about, and thanks the voter privately', async () => {
+    const id = fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`);
+    const reply = await fake.waitFor(replyTo(id));
+    const { id: upId } = fake.click('vote:up', reply);
+    const { id: downId } = fake.click('vote:down', reply);
+    const thanks = await fake.waitFor(callbackOf(downId));
+    await fake.waitFor(callbackOf(upId));
+    expect(thanks.body).toMatchObject({ type: 4, data: { content: 'Thanks, your vote was recorded.', flags: EPHEMERAL } });
+    const lines = (await readFile(feedbackFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.verdict).sort()).toEqual(['down', 'up']);
+    expect(lines[0]).toMatchObject({ channelId: CHANNEL_ID, question: 'Who chairs the safeguarding board?' });
+    expect(String(lines[0]!.shown)).toMatch(/Amy Weir/);
+    expect(Object.keys(lines[0]!)).not.toContain('user');
   });
 
   it('refuses an off-topic question politely and lists what the articles cover', async () => {

@@ -1,5 +1,6 @@
 /** Discord reply building: limits, escaping, no pings — pure, no client needed. */
 import { describe, expect, it } from 'vitest';
+import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
 import { answerReply, LIMITS, notInArticles } from '../src/discord/respond.js';
 import type { Answer } from '../src/search/engine.js';
 
@@ -48,5 +49,42 @@ describe('notInArticles', () => {
     expect(reply.content!.length).toBeLessThanOrEqual(LIMITS.content);
     expect(reply.content).toMatch(/^Sorry, that is not in the articles/);
     expect(reply.content).toMatch(/• …$/);
+  });
+});
+
+describe('answer buttons', () => {
+  const ids = (reply: ReturnType<typeof answerReply>) => reply.components?.flatMap((row) => row.components.map((c) => c.custom_id)) ?? [];
+
+  it('offers More quotes carrying the question and how many were shown, and the two votes', () => {
+    const answer: Answer = { question: 'Who chairs the board?', answered: true, quotes: [quote('One.'), quote('Two.', 2), quote('Three.', 3)] };
+    const reply = answerReply(answer, [], { mayHaveMore: true });
+    expect(ids(reply)).toEqual(['more:3:Who chairs the board?', 'vote:up', 'vote:down']);
+    expect(parseButtonId(ids(reply)[0]!)).toEqual({ kind: 'more', shown: 3, question: 'Who chairs the board?' });
+    // Every id fits Discord's 100-character custom_id.
+    for (const id of ids(reply)) expect(id.length).toBeLessThanOrEqual(100);
+  });
+
+  it('has no More button when nothing more can match, or the question is too long to carry', () => {
+    const few: Answer = { question: 'q', answered: true, quotes: [quote('Only one.')] };
+    expect(ids(answerReply(few, [], { mayHaveMore: false }))).toEqual(['vote:up', 'vote:down']);
+    const long: Answer = { question: 'w'.repeat(120), answered: true, quotes: [quote('One.')] };
+    expect(ids(answerReply(long, [], { mayHaveMore: true }))).toEqual(['vote:up', 'vote:down']);
+  });
+
+  it('continues from where the last page stopped, including quotes that did not fit before', () => {
+    const long = (n: number) => `${'Long sentence about the council budget and staffing. '.repeat(30)}End ${n}.`;
+    const answer: Answer = { question: 'budget?', answered: true, quotes: Array.from({ length: 6 }, (_, i) => quote(long(i), i + 1)) };
+    const first = answerReply(answer, []);
+    const shown = first.embeds![0]!.description.match(/^— /gm)!.length;
+    expect(ids(first)[0]).toBe(`more:${shown}:budget?`);
+    const next = answerReply(answer, [], { skip: shown });
+    expect(next.embeds![0]!.description).toContain(`End ${shown}.`);
+    expect(next.embeds![0]!.description).not.toContain(`End ${shown - 1}.`);
+    expect(answerReply(answer, [], { skip: 6 }).content).toBe('No further quotes match this question.');
+  });
+
+  it('stops paging at the quote cap and ignores ids that are not its own', () => {
+    expect(moreButtonId('q', MAX_QUOTES)).toBeUndefined();
+    for (const id of ['more:0:q', 'more:10:q', 'more:x:q', 'vote:maybe', 'other']) expect(parseButtonId(id)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Message,
 } from 'discord.js';
@@ -15,6 +16,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
 import type { SearchEngine } from '../search/engine.js';
+import { MAX_QUOTES, PAGE, parseButtonId } from './buttons.js';
+import { recordFeedback } from './feedback.js';
 import { Gate } from './gate.js';
 import { RateLimiter } from './rate-limit.js';
 import { answerReply, NO_MENTIONS, plainReply, type ReplyPayload } from './respond.js';
@@ -25,6 +28,8 @@ export interface BotOptions {
   logger: Logger;
   /** Injected for tests; defaults to the real clock. */
   now?: () => number;
+  /** discord.js's own REST throttle; Discord's global limit is 50/s, a fake Discord has none. */
+  requestsPerSecond?: number;
 }
 
 export interface Bot {
@@ -37,13 +42,13 @@ export interface Bot {
 
 const SLOW_DOWN = 'You are asking faster than I can check quotes. Please wait a minute and ask again.';
 
-export function createBot({ config, engine, logger, now = Date.now }: BotOptions): Bot {
+export function createBot({ config, engine, logger, now = Date.now, requestsPerSecond = 50 }: BotOptions): Bot {
   const d = config.discord;
   const client = new Client({
     // No MessageContent intent: Discord still delivers the text of messages that mention the bot.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_MENTIONS,
-    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: 1000 },
+    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: requestsPerSecond },
   });
   const perUser = new RateLimiter(d.userPerMinute, 60_000, now);
   const perChannel = new RateLimiter(d.channelPerMinute, 60_000, now);
@@ -54,12 +59,14 @@ export function createBot({ config, engine, logger, now = Date.now }: BotOptions
     d.allowedChannelIds.length === 0 || d.allowedChannelIds.includes(channelId) || (parentId ? d.allowedChannelIds.includes(parentId) : false);
   const withinLimits = (userId: string, channelId: string) => perUser.allow(userId) && perChannel.allow(channelId);
 
-  const answer = async (question: string, top: number): Promise<ReplyPayload> => {
+  /** Quotes `skip`+1 … `top` of the answer (a first reply skips none, a More page skips those shown). */
+  const answer = async (question: string, top: number, skip = 0): Promise<ReplyPayload> => {
     try {
       const current = engine();
       const result = await current.ask(question, top);
       logger.debug({ question, answered: result.answered, quotes: result.quotes.length }, 'answered');
-      return answerReply(result, current.index.documents.map((doc) => doc.meta.title ?? doc.name));
+      const titles = current.index.documents.map((doc) => doc.meta.title ?? doc.name);
+      return answerReply(result, titles, { skip, mayHaveMore: result.quotes.length === top });
     } catch (error) {
       if (error instanceof QuotebotError) return plainReply(error.message);
       logger.error({ err: oneLine(error) }, 'question failed');
@@ -104,12 +111,43 @@ export function createBot({ config, engine, logger, now = Date.now }: BotOptions
     await interaction.editReply(payload);
   }
 
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const action = parseButtonId(interaction.customId);
+    if (!action) return;
+    if (action.kind === 'vote') {
+      const embed = interaction.message.embeds[0];
+      await recordFeedback(d.feedbackFile, {
+        at: new Date(now()).toISOString(),
+        verdict: action.verdict,
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        messageId: interaction.message.id,
+        question: embed?.title ?? null,
+        shown: embed?.description ?? interaction.message.content,
+      });
+      logger.info({ verdict: action.verdict, message: interaction.message.id }, 'feedback');
+      await interaction.reply({ ...plainReply('Thanks, your vote was recorded.'), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    if (!accepting || !withinLimits(interaction.user.id, interaction.channelId)) {
+      await interaction.reply({ ...plainReply(accepting ? SLOW_DOWN : 'I am restarting; ask again in a moment.'), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    // The next page goes to the one who asked for it, not to the whole channel.
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const top = Math.min(action.shown + PAGE, MAX_QUOTES);
+    await interaction.editReply(await gate.run(() => answer(action.question, top, action.shown)));
+  }
+
   client.on(Events.MessageCreate, (message) => {
     onMessage(message).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'mention reply failed'));
   });
   client.on(Events.InteractionCreate, (interaction) => {
-    if (!interaction.isChatInputCommand() || interaction.commandName !== 'ask') return;
-    onAsk(interaction).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'slash reply failed'));
+    if (interaction.isButton()) {
+      onButton(interaction).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'button reply failed'));
+    } else if (interaction.isChatInputCommand() && interaction.commandName === 'ask') {
+      onAsk(interaction).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'slash reply failed'));
+    }
   });
 
   return {

@@ -7,6 +7,7 @@
 import { escapeMarkdown } from 'discord.js';
 import { citation } from '../cli/render.js';
 import type { Answer } from '../search/engine.js';
+import { answerButtons, moreButtonId, type ActionRow } from './buttons.js';
 
 export const LIMITS = { content: 2000, description: 4096, embedTotal: 6000, title: 256, footer: 2048 } as const;
 export const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
@@ -15,7 +16,15 @@ const EMBED_COLOUR = 0x2b6cb0;
 export interface ReplyPayload {
   content?: string;
   embeds?: { title: string; description: string; color: number; footer?: { text: string } }[];
+  components?: ActionRow[];
   allowedMentions: typeof NO_MENTIONS;
+}
+
+export interface PageOptions {
+  /** Quotes already shown on earlier pages (answer.quotes starts with them). */
+  skip?: number;
+  /** The engine returned as many quotes as asked for, so more may match. */
+  mayHaveMore?: boolean;
 }
 
 /** Escapes markdown so the rendered text is the source text; also defuses masked links and headings. */
@@ -40,12 +49,14 @@ export function formatQuote(quote: Answer['quotes'][number]): string {
   return `${body}\n— ${suppressPreviews(escapeText(citation(quote)))}`;
 }
 
-export function answerReply(answer: Answer, coveredTitles: readonly string[]): ReplyPayload {
+export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false }: PageOptions = {}): ReplyPayload {
   if (!answer.answered || answer.quotes.length === 0) return notInArticles(coveredTitles);
+  const quotes = answer.quotes.slice(skip);
+  if (quotes.length === 0) return plainReply('No further quotes match this question.');
   const title = truncate(escapeText(answer.question), LIMITS.title);
   const blocks: string[] = [];
   let description = '';
-  for (const quote of answer.quotes) {
+  for (const quote of quotes) {
     const block = formatQuote(quote);
     const next = description ? `${description}\n\n${block}` : block;
     // Room for the footer is kept so the embed total stays under 6000 too.
@@ -53,16 +64,21 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[]): R
     blocks.push(block);
     description = next;
   }
-  const more = answer.quotes.length - blocks.length;
+  const more = quotes.length - blocks.length;
   if (blocks.length === 0) {
-    const first = answer.quotes[0]!;
+    const first = quotes[0]!;
     return {
       content: truncate(`The best matching passage is too long to show here (${first.text.length} characters): ${escapeText(citation(first))}.`, LIMITS.content),
       allowedMentions: NO_MENTIONS,
     };
   }
   const footer = `Verbatim quotes from the articles${more > 0 ? ` · ${more} more matched but did not fit` : ''}`;
-  return { embeds: [{ title, description, color: EMBED_COLOUR, footer: { text: footer } }], allowedMentions: NO_MENTIONS };
+  const moreId = more > 0 || mayHaveMore ? moreButtonId(answer.question, skip + blocks.length) : undefined;
+  return {
+    embeds: [{ title, description, color: EMBED_COLOUR, footer: { text: footer } }],
+    components: answerButtons(moreId),
+    allowedMentions: NO_MENTIONS,
+  };
 }
 
 export function notInArticles(coveredTitles: readonly string[]): ReplyPayload {
@@ -76,7 +92,8 @@ export function notInArticles(coveredTitles: readonly string[]): ReplyPayload {
     }
     content += line;
   }
-  return { content, allowedMentions: NO_MENTIONS };
+  // Votes on a refusal too: a thumbs-down there points at a question the articles did answer.
+  return { content, components: answerButtons(undefined), allowedMentions: NO_MENTIONS };
 }
 
 export function plainReply(text: string): ReplyPayload {

@@ -101,26 +101,37 @@ export class FakeDiscord {
   }
 
   slash(options: { name: string; type: number; value: string | number | boolean }[], userId = '500000000000000002'): { id: string; token: string } {
+    return this.interaction(2, { id: '600000000000000001', name: 'ask', type: 1, options }, userId);
+  }
+
+  /** A click on a button of a message the bot sent (its recorded POST or PATCH). */
+  click(customId: string, sent: RecordedRequest, userId = '500000000000000003'): { id: string; token: string } {
+    const message = { ...botMessage(sent.body), id: nextId() };
+    return this.interaction(3, { custom_id: customId, component_type: 2 }, userId, { message });
+  }
+
+  private interaction(type: number, data: Record<string, unknown>, userId: string, extra: Record<string, unknown> = {}): { id: string; token: string } {
     const id = nextId();
     const token = `interaction-token-${id}`;
     const user = { id: userId, username: `user${userId.slice(-3)}`, discriminator: '0', avatar: null, global_name: null };
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: APP_ID,
-      type: 2,
+      type,
       token,
       version: 1,
       guild_id: GUILD_ID,
       channel_id: CHANNEL_ID,
       channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'news' },
       member: { user, roles: [], permissions: '2248473465835073', joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false },
-      data: { id: '600000000000000001', name: 'ask', type: 1, options },
+      data,
       app_permissions: '2248473465835073',
       locale: 'en-GB',
       guild_locale: 'en-GB',
       entitlements: [],
       authorizing_integration_owners: {},
       context: 0,
+      ...extra,
     });
     return { id, token };
   }
@@ -208,26 +219,32 @@ export class FakeDiscord {
       });
     }
     if (path.endsWith('/callback')) return noContent();
-    const message = (channel = CHANNEL_ID) => ({
-      id: nextId(),
-      type: 0,
-      channel_id: channel,
-      author: { id: BOT_ID, username: 'Quotebot', discriminator: '0', avatar: null, bot: true },
-      content: (body?.content as string) ?? '',
-      embeds: body?.embeds ?? [],
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      pinned: false,
-    });
+    const message = (channel = CHANNEL_ID) => ({ ...botMessage(body), id: nextId(), channel_id: channel });
     const channelMessage = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (channelMessage && req.method === 'POST') return json(200, message(channelMessage[1]));
     if (path.startsWith('/webhooks/')) return json(200, message());
     if (path.startsWith('/applications/')) return json(200, Array.isArray(body) ? body : []);
     return json(404, { message: 'Unknown route', code: 0 });
   }
+}
+
+/** A message as Discord returns it for what the bot sent. */
+function botMessage(body: Record<string, unknown> | undefined): Record<string, unknown> {
+  return {
+    id: nextId(),
+    type: 0,
+    channel_id: CHANNEL_ID,
+    author: { id: BOT_ID, username: 'Quotebot', discriminator: '0', avatar: null, bot: true },
+    content: (body?.content as string) ?? '',
+    embeds: body?.embeds ?? [],
+    components: body?.components ?? [],
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    pinned: false,
+  };
 }

@@ -1,0 +1,42 @@
+/**
+ * The buttons under an answer, as data. Their state lives in custom_id
+ * (at most 100 characters), so a click works after a restart with nothing
+ * kept in memory: "more:<shown>:<question>" pages on through the quotes,
+ * "vote:up" / "vote:down" record feedback.
+ */
+export const PAGE = 3;
+/** No page goes past this many quotes in all: beyond it, matches are too weak to be worth quoting. */
+export const MAX_QUOTES = 10;
+const CUSTOM_ID_MAX = 100;
+
+export type ButtonAction = { kind: 'more'; shown: number; question: string } | { kind: 'vote'; verdict: 'up' | 'down' };
+
+/** The More button's id, or undefined when the question is too long to carry or no page is left. */
+export function moreButtonId(question: string, shown: number): string | undefined {
+  const id = `more:${shown}:${question}`;
+  return id.length <= CUSTOM_ID_MAX && shown < MAX_QUOTES ? id : undefined;
+}
+
+export function parseButtonId(id: string): ButtonAction | undefined {
+  if (id === 'vote:up' || id === 'vote:down') return { kind: 'vote', verdict: id === 'vote:up' ? 'up' : 'down' };
+  const match = /^more:(\d{1,2}):(.+)$/s.exec(id);
+  if (!match) return undefined;
+  const shown = Number(match[1]);
+  return shown >= 1 && shown < MAX_QUOTES ? { kind: 'more', shown, question: match[2]! } : undefined;
+}
+
+const BUTTON = 2;
+const ACTION_ROW = 1;
+const SECONDARY = 2;
+
+export interface ActionRow {
+  type: typeof ACTION_ROW;
+  components: { type: typeof BUTTON; style: typeof SECONDARY; custom_id: string; label?: string; emoji?: { name: string } }[];
+}
+
+/** "More quotes" (when there may be more) and the two feedback votes. */
+export function answerButtons(moreId: string | undefined): ActionRow[] {
+  const vote = (verdict: 'up' | 'down', emoji: string) => ({ type: BUTTON, style: SECONDARY, custom_id: `vote:${verdict}`, emoji: { name: emoji } }) as const;
+  const more = moreId ? [{ type: BUTTON, style: SECONDARY, custom_id: moreId, label: 'More quotes' } as const] : [];
+  return [{ type: ACTION_ROW, components: [...more, vote('up', '👍'), vote('down', '👎')] }];
+}
