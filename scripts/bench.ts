@@ -12,11 +12,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hnswlib from 'hnswlib-node';
-import { loadConfig, PROJECT_ROOT } from '../src/config/env.js';
+import pino from 'pino';
+import { loadConfig, PROJECT_ROOT, type Config } from '../src/config/env.js';
 import { readCorpus } from '../src/corpus/read.js';
+import { createBot } from '../src/discord/bot.js';
 import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
+import type { SearchEngine } from '../src/search/engine.js';
 import { segmentCorpus } from '../src/segment/document.js';
 import { vectorOf } from '../src/store/load.js';
+import { BOT_ID, FakeDiscord, TOKEN } from '../tests/support/fake-discord.js';
 
 const QUESTIONS = [
   'What did the president say about taxes?',
@@ -31,6 +35,8 @@ export interface BenchOptions {
   addresses: number;
   embedSample: number;
   queries: number;
+  /** Mentions answered through the fake Discord to time replies. */
+  replies: number;
   workDir?: string;
 }
 
@@ -45,6 +51,36 @@ export async function copySotu(target: string, count: number): Promise<string[]>
   await mkdir(target, { recursive: true });
   for (const f of files) await copyFile(join(dataDir, f), join(target, f));
   return files;
+}
+
+/**
+ * Mention → reply as a user sees it: the fake Discord dispatches MESSAGE_CREATE
+ * on its gateway and times until the bot's POST reaches its REST side. The
+ * real discord.js client, the real engine, loopback only; the first answers are dropped as warm-up.
+ */
+async function replyLatencies(config: Config, engine: SearchEngine, count: number): Promise<number[]> {
+  const fake = new FakeDiscord();
+  await fake.start();
+  const botConfig = loadConfig({
+    CORPUS_DIR: config.corpusDir,
+    INDEX_DIR: config.indexDir,
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_BASE: fake.apiBase,
+    RATE_LIMIT_USER_PER_MIN: '100000',
+    RATE_LIMIT_CHANNEL_PER_MIN: '100000',
+  });
+  const bot = createBot({ config: botConfig, engine: () => engine, logger: pino({ level: 'silent' }), requestsPerSecond: 1000 });
+  await bot.start();
+  const latencies: number[] = [];
+  for (let i = 0; i < count + 3; i++) {
+    const started = performance.now();
+    const id = fake.mention(`<@${BOT_ID}> ${QUESTIONS[i % QUESTIONS.length]!}`);
+    await fake.waitFor((r) => r.method === 'POST' && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === id);
+    if (i >= 3) latencies.push(performance.now() - started);
+  }
+  await bot.stop();
+  await fake.stop();
+  return latencies;
 }
 
 export async function runBench(options: BenchOptions): Promise<Record<string, number>> {
@@ -63,13 +99,20 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   results.sentences = sentences.length;
   results.segment_per_s = Math.round(sentences.length / segmentS);
 
+  // Throughput on the worker pool (what a build uses), in one process (the ratio is the parallel gain), and fp32.
   const sample = sentences.slice(0, options.embedSample);
-  for (const precision of ['int8', 'fp32'] as const) {
-    const embedder = await openEmbedder({ ...config, precision });
+  const rates: [key: string, precision: 'int8' | 'fp32', workers?: number][] = [
+    ['embed_per_s', 'int8'],
+    ['embed_single_per_s', 'int8', 1],
+    ['embed_fp32_per_s', 'fp32'],
+  ];
+  for (const [key, precision, workers] of rates) {
+    const embedder = await openEmbedder({ ...config, precision, ...(workers ? { embedWorkers: workers } : {}) });
     t = performance.now();
     await embedder.embed(sample);
-    results[precision === 'int8' ? 'embed_per_s' : 'embed_fp32_per_s'] = Math.round(sample.length / ((performance.now() - t) / 1000));
+    results[key] = Math.round(sample.length / ((performance.now() - t) / 1000));
   }
+  results.embed_parallel_ratio = results.embed_per_s! / results.embed_single_per_s!;
 
   const embedder = await openEmbedder(config);
   t = performance.now();
@@ -124,6 +167,10 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   results.hnsw_speedup_vs_exact = exactMs / Math.max(hnswMs, 1e-6);
   results.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
 
+  const replies = await replyLatencies(config, engine, options.replies);
+  results.discord_reply_p50_ms = percentile(replies, 50);
+  results.discord_reply_p95_ms = percentile(replies, 95);
+
   // Cold start: a fresh process of the bundled CLI (what npm run ask starts), index already built, to the first printed answer.
   t = performance.now();
   const cold = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist/cli.js'), 'ask', '--json', QUESTIONS[0]!], {
@@ -140,7 +187,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const count = args.includes('--addresses') ? Number(args[args.indexOf('--addresses') + 1]) : quick ? 20 : 233;
-  const results = await runBench({ addresses: count, embedSample: quick ? 300 : 1000, queries: quick ? 60 : 200 });
+  const results = await runBench({ addresses: count, embedSample: quick ? 600 : 2000, queries: quick ? 60 : 200, replies: quick ? 20 : 50 });
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
   } else {

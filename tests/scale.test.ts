@@ -1,0 +1,65 @@
+/**
+ * Quality must not fall as the corpus grows: the shipped gold questions,
+ * asked of the three articles with 20 State of the Union addresses indexed
+ * beside them, rank their answers as on the articles alone and still quote
+ * the articles. (Refusals are weaker at scale; the README gives the figures.)
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copySotu } from '../scripts/bench.js';
+import { PROJECT_ROOT } from '../src/config/env.js';
+import { parseGold } from '../src/search/metrics.js';
+import { cli } from './support/cli.js';
+import { scratch } from './support/temp.js';
+
+const GOLD = join(PROJECT_ROOT, 'tests/gold/visible.jsonl');
+
+interface Summary {
+  recallAt1: number;
+  recallAt3: number;
+  mrr: number;
+  abstention: number;
+  falseAbstention: number;
+  nonVerbatim: number;
+}
+
+async function evalOn(env: Record<string, string>): Promise<Summary> {
+  const result = await cli(['eval', '--json', GOLD], env);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as Summary[])[0]!;
+}
+
+let articles: Record<string, string>;
+let mixed: Record<string, string>;
+let articleFiles: Set<string>;
+
+beforeAll(async () => {
+  const alone = await scratch();
+  const beside = await scratch();
+  articleFiles = new Set(await readdir(beside.corpusDir));
+  await copySotu(beside.corpusDir, 20);
+  articles = { CORPUS_DIR: alone.corpusDir, INDEX_DIR: alone.indexDir };
+  mixed = { CORPUS_DIR: beside.corpusDir, INDEX_DIR: beside.indexDir };
+}, 300_000);
+
+describe('quality as the corpus grows', () => {
+  it('ranks the gold answers the same with 20 addresses beside the articles as on the articles alone', async () => {
+    const [alone, beside] = [await evalOn(articles), await evalOn(mixed)];
+    expect((await readdir(mixed.CORPUS_DIR!)).length).toBe(articleFiles.size + 20);
+    expect(beside).toMatchObject({ nonVerbatim: 0, falseAbstention: alone.falseAbstention });
+    expect(beside.recallAt1).toBe(alone.recallAt1);
+    expect(beside.recallAt3).toBe(alone.recallAt3);
+  }, 300_000);
+
+  it('quotes the articles, never an address, for every answerable gold question', async () => {
+    const gold = parseGold(GOLD, await readFile(GOLD, 'utf8')).filter((g) => !g.unanswerable);
+    const result = await cli(['ask', '--json'], mixed, gold.map((g) => g.q).join('\n'));
+    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { answered: boolean; quotes: { doc: string }[] });
+    expect(answers).toHaveLength(gold.length);
+    for (const answer of answers) {
+      expect(answer.answered).toBe(true);
+      expect(articleFiles.has(answer.quotes[0]!.doc), answer.quotes[0]!.doc).toBe(true);
+    }
+  }, 120_000);
+});
