@@ -44,6 +44,26 @@ describe('incremental build', () => {
     expect(index.passages.map((p) => p.text)).toContain('A brand new paragraph was added to this article today.');
   });
 
+  it('puts every live sentence in the graph, found first by its own vector, after a full and an incremental build', async () => {
+    const embedder = fakeEmbedder();
+    const check = async () => {
+      const index = await loadIndex(paths.indexDir);
+      expect(index.graph.getCurrentCount() - index.manifest.deletedCount).toBe(new Set(index.passages.map((p) => p.label)).size);
+      for (const p of index.passages) {
+        const [own] = await embedder.embed([p.text]);
+        const nearest = index.graph.searchKnn(Array.from(own!), 1).neighbors[0]!;
+        // A repeated sentence shares its vector with its twin: either label is right.
+        expect(index.passages.find((q) => q.label === nearest)!.text).toBe(p.text);
+      }
+    };
+    await buildIndex({ ...paths, embedder });
+    await check();
+    const file = join(paths.corpusDir, CHANGED);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('\n\nBut both parties', '\n\nA sentence added between two paragraphs.\n\nBut both parties'));
+    await buildIndex({ ...paths, embedder });
+    await check();
+  });
+
   it('does not embed anything when nothing changed', async () => {
     const embedder = fakeEmbedder();
     await buildIndex({ ...paths, embedder });

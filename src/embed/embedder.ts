@@ -15,8 +15,14 @@ export interface Embedder {
   /** Model id plus weights hash and precision: two indexes are compatible iff these match. */
   readonly id: string;
   readonly dims: number;
-  embed(texts: readonly string[], onProgress?: (done: number) => void): Promise<Float32Array[]>;
+  /**
+   * Vectors in input order. onVectors, when given, also hands over each batch as it is ready
+   * (input indices and their vectors, in any order), so a caller can use them before the rest exist.
+   */
+  embed(texts: readonly string[], onProgress?: (done: number) => void, onVectors?: OnVectors): Promise<Float32Array[]>;
 }
+
+export type OnVectors = (indices: number[], vectors: Float32Array[]) => void;
 
 export interface EmbedderOptions {
   model: string;
@@ -40,11 +46,13 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
   return {
     id: `${options.model}@${hash.slice(0, 16)}/${options.precision}`,
     dims: encoder.dims,
-    async embed(texts, onProgress) {
-      if (workers > 1 && texts.length >= WORKER_THRESHOLD) return embedInWorkers(texts, { ...encoderOptions, workers }, onProgress);
+    async embed(texts, onProgress, onVectors) {
+      if (workers > 1 && texts.length >= WORKER_THRESHOLD) return embedInWorkers(texts, { ...encoderOptions, workers }, onProgress, onVectors);
       const vectors: Float32Array[] = [];
       for (const text of texts) {
-        vectors.push(await encoder.encode(text));
+        const vector = await encoder.encode(text);
+        vectors.push(vector);
+        onVectors?.([vectors.length - 1], [vector]);
         onProgress?.(vectors.length);
       }
       return vectors;

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { fail, QuotebotError } from '../errors.js';
+import type { OnVectors } from './embedder.js';
 import type { EncoderOptions } from './encoder.js';
 import type { WorkerReply, WorkerRequest } from './encode-worker.js';
 
@@ -28,6 +29,7 @@ export function embedInWorkers(
   texts: readonly string[],
   options: EncoderOptions & { workers: number },
   onProgress?: (done: number) => void,
+  onVectors?: OnVectors,
 ): Promise<Float32Array[]> {
   if (texts.length === 0) return Promise.resolve([]);
   // Longest first, so no worker is left with one long text at the end.
@@ -48,11 +50,15 @@ export function embedInWorkers(
       void Promise.all(pool.map((w) => w.terminate())).then(() => (error ? reject(error) : resolve(results)));
     };
     pool.forEach((worker) => {
-      let current: number[] | undefined;
+      // Two chunks in flight per worker: the next is already queued when one finishes, even while
+      // this thread is busy (adding graph points, say). A worker answers its chunks in order.
+      const inFlight: number[][] = [];
       let dims = 0;
       const feed = () => {
-        current = chunks[next++];
-        if (current) worker.postMessage({ texts: current.map((i) => texts[i]!) } satisfies WorkerRequest);
+        const chunk = chunks[next++];
+        if (!chunk) return;
+        inFlight.push(chunk);
+        worker.postMessage({ texts: chunk.map((i) => texts[i]!) } satisfies WorkerRequest);
       };
       worker.on('message', (reply: WorkerReply) => {
         if ('error' in reply) {
@@ -60,9 +66,12 @@ export function embedInWorkers(
         }
         if ('ready' in reply) {
           dims = reply.dims;
+          feed();
         } else {
-          current!.forEach((index, k) => (results[index] = reply.vectors.subarray(k * dims, (k + 1) * dims)));
-          done += current!.length;
+          const chunk = inFlight.shift()!;
+          const vectors = chunk.map((index, k) => (results[index] = reply.vectors.subarray(k * dims, (k + 1) * dims)));
+          done += chunk.length;
+          onVectors?.(chunk, vectors);
           onProgress?.(done);
           if (done === texts.length) return finish();
         }

@@ -112,6 +112,33 @@ function coversParagraphs(sentences: readonly Sentence[], paragraphs: readonly S
   return spans.length === paragraphs.length && spans.every((span, i) => span.start === paragraphs[i]!.start && span.end === paragraphs[i]!.end);
 }
 
+/**
+ * Adds points to the graph in slices, yielding between them so the worker
+ * threads embedding the rest are fed their next chunks without waiting.
+ */
+function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, dims: number) {
+  const queue: number[] = [];
+  let running: Promise<void> | undefined;
+  const SLICE = 64;
+  const drain = async () => {
+    while (queue.length > 0) {
+      for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(vectors.subarray(label * dims, (label + 1) * dims)), label);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    running = undefined;
+  };
+  return {
+    add(label: number, vector: Float32Array) {
+      vectors.set(vector, label * dims);
+      queue.push(label);
+      running ??= drain();
+    },
+    async done() {
+      while (running) await running;
+    },
+  };
+}
+
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const { documents, warnings } = options.corpus ?? (await readCorpus(options.corpusDir));
@@ -129,11 +156,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       previousByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
     }
   }
-
-  // Only texts never embedded before reach the model.
-  const newTexts = [...new Set(segmented.flatMap((s) => s.sentences.map((x) => x.text)))].filter((t) => !cachedVectors.has(t));
-  const fresh = await options.embedder.embed(newTexts, (done) => options.onProgress?.(done, newTexts.length));
-  newTexts.forEach((text, i) => cachedVectors.set(text, fresh[i]!));
 
   // Decide labels: keep a sentence's old label when the same text stays at the same occurrence in its document.
   const rebuildGraph =
@@ -153,19 +175,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after });
     });
   });
-
   const labelCount = nextLabel;
-  const vectors = new Float32Array(labelCount * dims);
-  if (previous && !rebuildGraph) vectors.set(previous.vectors.subarray(0, previous.manifest.labelCount * dims));
-  for (const p of passages) vectors.set(cachedVectors.get(p.text)!, p.label * dims);
-  const row = (label: number) => Array.from(vectors.subarray(label * dims, (label + 1) * dims));
 
+  // The graph: a new one, or the previous one with the sentences that are gone marked deleted.
   let graph: hnswlib.HierarchicalNSW;
   let deletedCount = 0;
   if (rebuildGraph || !previous) {
     graph = new hnswlib.HierarchicalNSW(HNSW_DEFAULTS.space, dims);
     graph.initIndex({ maxElements: Math.max(labelCount, 1), m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction, randomSeed: 100 });
-    for (const p of passages) graph.addPoint(row(p.label), p.label);
   } else {
     graph = previous.graph;
     deletedCount = previous.manifest.deletedCount;
@@ -176,8 +193,34 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       }
     }
     if (labelCount > graph.getMaxElements()) graph.resizeIndex(Math.ceil(labelCount * 1.25));
-    for (const p of passages) if (p.label >= previous.manifest.labelCount) graph.addPoint(row(p.label), p.label);
   }
+
+  // Points go into the graph as soon as their vectors exist: cached ones at once, new ones while the rest
+  // are still being embedded, so graph building overlaps embedding instead of following it.
+  const vectors = new Float32Array(labelCount * dims);
+  if (previous && !rebuildGraph) vectors.set(previous.vectors.subarray(0, previous.manifest.labelCount * dims));
+  const inserter = graphInserter(graph, vectors, dims);
+  const waiting = new Map<string, Passage[]>();
+  for (const p of passages) {
+    if (!rebuildGraph && p.label < previous!.manifest.labelCount) continue;
+    const cached = cachedVectors.get(p.text);
+    if (cached) inserter.add(p.label, cached);
+    else waiting.set(p.text, [...(waiting.get(p.text) ?? []), p]);
+  }
+  // Only texts never embedded before reach the model.
+  const newTexts = [...waiting.keys()];
+  const arrived = (text: string, vector: Float32Array) => {
+    for (const p of waiting.get(text) ?? []) inserter.add(p.label, vector);
+    waiting.delete(text);
+  };
+  const fresh = await options.embedder.embed(
+    newTexts,
+    (done) => options.onProgress?.(done, newTexts.length),
+    (indices, chunk) => indices.forEach((i, k) => arrived(newTexts[i]!, chunk[k]!)),
+  );
+  // An embedder that reports no chunks still delivers everything here.
+  newTexts.forEach((text, i) => arrived(text, fresh[i]!));
+  await inserter.done();
 
   const docStatus = classifyDocuments(documents, previous);
   const manifest: Manifest = {
