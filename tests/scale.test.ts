@@ -9,25 +9,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copySotu } from '../scripts/bench.js';
 import { PROJECT_ROOT } from '../src/config/env.js';
-import { parseGold } from '../src/search/metrics.js';
+import { parseGold, type EvalSummary } from '../src/search/metrics.js';
 import { cli } from './support/cli.js';
 import { scratch } from './support/temp.js';
 
 const GOLD = join(PROJECT_ROOT, 'tests/gold/visible.jsonl');
 
-interface Summary {
-  recallAt1: number;
-  recallAt3: number;
-  mrr: number;
-  abstention: number;
-  falseAbstention: number;
-  nonVerbatim: number;
-}
-
-async function evalOn(env: Record<string, string>): Promise<Summary> {
+async function evalOn(env: Record<string, string>): Promise<EvalSummary> {
   const result = await cli(['eval', '--json', GOLD], env);
   expect(result.code, result.stderr).toBe(0);
-  return (JSON.parse(result.stdout) as Summary[])[0]!;
+  return (JSON.parse(result.stdout) as EvalSummary[])[0]!;
 }
 
 let articles: Record<string, string>;
