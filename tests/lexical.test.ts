@@ -60,6 +60,21 @@ describe('BM25 postings', () => {
   });
 });
 
+describe('occursBetween', () => {
+  it('finds a term only inside the given run of positions, for any run', () => {
+    fc.assert(
+      fc.property(fc.array(sentence, { minLength: 1, maxLength: 25 }), fc.constantFrom(...WORDS), fc.nat(), fc.nat(), (texts, word, a, b) => {
+        const [from, to] = [a % (texts.length + 1), b % (texts.length + 1)].sort((x, y) => x - y) as [number, number];
+        const term = termsOf(word)[0];
+        if (!term) return;
+        const index = lexicalIndex(buildLexicalData(texts));
+        const expected = texts.slice(from, to).some((t) => termsOf(t).includes(term));
+        expect(index.occursBetween(term, from, to)).toBe(expected);
+      }),
+    );
+  });
+});
+
 describe('lexical.bin', () => {
   it('round-trips any postings through the file format', () => {
     fc.assert(

@@ -38,11 +38,11 @@ describe('fuse', () => {
 });
 
 describe('abstention', () => {
-  const model: AbstainModel = { weights: { topDense: 2, topContext: 0, corpusCoverage: 5, passageCoverage: 3 }, bias: -5, threshold: 0.5 };
+  const model: AbstainModel = { weights: { topDense: 2, topContext: 0, documentCoverage: 5, passageCoverage: 3 }, bias: -5, threshold: 0.5 };
 
   it('refuses a question whose distinctive words are absent from the corpus, however close the cosine', () => {
-    const offTopic = { topDense: 0.55, topContext: 0.5, corpusCoverage: 0.15, passageCoverage: 0.1 };
-    const onTopic = { topDense: 0.45, topContext: 0.45, corpusCoverage: 0.9, passageCoverage: 0.6 };
+    const offTopic = { topDense: 0.55, topContext: 0.5, documentCoverage: 0.15, passageCoverage: 0.1 };
+    const onTopic = { topDense: 0.45, topContext: 0.45, documentCoverage: 0.9, passageCoverage: 0.6 };
     expect(shouldAnswer(offTopic, model)).toBe(false);
     expect(shouldAnswer(onTopic, model)).toBe(true);
   });
@@ -60,7 +60,7 @@ describe('abstention', () => {
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b) => {
         const base = { topDense: 0.4, topContext: 0.4, passageCoverage: 0.3 };
         const [lo, hi] = a < b ? [a, b] : [b, a];
-        expect(answerProbability({ ...base, corpusCoverage: hi }, model)).toBeGreaterThanOrEqual(answerProbability({ ...base, corpusCoverage: lo }, model));
+        expect(answerProbability({ ...base, documentCoverage: hi }, model)).toBeGreaterThanOrEqual(answerProbability({ ...base, documentCoverage: lo }, model));
       }),
     );
   });

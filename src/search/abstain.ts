@@ -2,9 +2,11 @@
  * Decides whether the corpus answers a question at all. A cosine threshold
  * alone fails: "What's the weather in Coventry?" is close to any sentence
  * about Coventry. So the decision also asks whether the question's
- * distinctive words exist in the corpus (IDF-weighted coverage) and in the
- * best passage, and combines the evidence with a logistic model fitted on
- * labelled questions by scripts/calibrate.ts.
+ * distinctive words occur together in the best passage's document and
+ * paragraph (IDF-weighted coverage), and combines the evidence with a
+ * logistic model fitted on labelled questions by scripts/calibrate.ts.
+ * The document, not the whole corpus: in an archive every word of an
+ * off-topic question turns up somewhere, but rarely all in one document.
  */
 import model from './abstain-model.json' with { type: 'json' };
 
@@ -13,13 +15,13 @@ export interface AbstainFeatures {
   topDense: number;
   /** Best context cosine (sentence with its neighbours). */
   topContext: number;
-  /** IDF-weighted share of the question's terms that occur anywhere in the corpus. */
-  corpusCoverage: number;
+  /** IDF-weighted share of the question's terms that occur in the top passage's document. */
+  documentCoverage: number;
   /** IDF-weighted share of the question's terms that occur in the top passage's paragraph. */
   passageCoverage: number;
 }
 
-export const FEATURE_NAMES = ['topDense', 'topContext', 'corpusCoverage', 'passageCoverage'] as const;
+export const FEATURE_NAMES = ['topDense', 'topContext', 'documentCoverage', 'passageCoverage'] as const;
 
 export interface AbstainModel {
   weights: Record<(typeof FEATURE_NAMES)[number], number>;

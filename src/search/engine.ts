@@ -62,6 +62,17 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
   const row = (position: number) => vectorOf(index, passages[position]!.label);
   const sameParagraph = (a: number, b: number) =>
     passages[b] !== undefined && passages[a]!.doc === passages[b]!.doc && passages[a]!.paragraph === passages[b]!.paragraph;
+  // Passages are in reading order, so each document is one run of positions: [first, end).
+  const documentStart = new Map<number, number>();
+  const documentEnd = new Map<number, number>();
+  passages.forEach((p, i) => {
+    if (!documentStart.has(p.doc)) documentStart.set(p.doc, i);
+    documentEnd.set(p.doc, i + 1);
+  });
+  const documentSpan = (position: number): [number, number] => {
+    const doc = passages[position]!.doc;
+    return [documentStart.get(doc)!, documentEnd.get(doc)!];
+  };
   const paragraphTerms = new Map<string, Set<string>>();
   const termsOfParagraph = (position: number): Set<string> => {
     const p = passages[position]!;
@@ -119,7 +130,7 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
     const features: AbstainFeatures = {
       topDense: Math.max(0, ...scored.map((s) => s.signals.dense)),
       topContext: Math.max(0, ...scored.map((s) => s.signals.context)),
-      corpusCoverage: weightedCoverage(terms, weight, (t) => lexical.documentFrequency(t) > 0),
+      documentCoverage: best ? weightedCoverage(terms, weight, (t) => lexical.occursBetween(t, ...documentSpan(best.item))) : 0,
       passageCoverage: best ? weightedCoverage(terms, weight, (t) => termsOfParagraph(best.item).has(t)) : 0,
     };
     const answered = best !== undefined && shouldAnswer(features);

@@ -37,6 +37,8 @@ export interface LexicalIndex {
   search(terms: readonly string[]): LexicalHits;
   /** In how many passages a (processed) term occurs. */
   documentFrequency(term: string): number;
+  /** Whether a term occurs in any passage at positions [from, to). */
+  occursBetween(term: string, from: number, to: number): boolean;
   readonly passageCount: number;
 }
 
@@ -83,6 +85,19 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
   return {
     passageCount,
     documentFrequency,
+    occursBetween(term, from, to) {
+      const i = ids.get(term);
+      if (i === undefined) return false;
+      // Postings are in position order: find the first one at or after `from`.
+      let lo = data.offsets[i]!;
+      let hi = data.offsets[i + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (data.postings[mid]! < from) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < data.offsets[i + 1]! && data.postings[lo]! < to;
+    },
     search(terms) {
       // Flat arrays instead of maps: a common term touches thousands of passages in an archive.
       const scores = new Float64Array(passageCount);
