@@ -8,7 +8,7 @@ import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
 import { currentGeneration } from './store/layout.js';
-import { loadIndex, readManifest } from './store/load.js';
+import { loadIndex, readManifest, type LoadedIndex } from './store/load.js';
 
 export interface Hooks {
   /** Human-readable progress lines (stderr in the CLI, the log in the bot). */
@@ -62,12 +62,32 @@ export async function updateIndex(config: Config, embedder: Embedder, hooks: Hoo
   return report;
 }
 
+/**
+ * Starts reading the current index, unchecked, so its files load while the
+ * model does; openEngine uses it only if it turns out current and of the same model.
+ */
+export function preloadIndex(config: Config): Promise<LoadedIndex | undefined> {
+  return loadIndex(config.indexDir).catch(() => undefined);
+}
+
 /** An engine over a current index, building or updating the index first when needed. */
-export async function openEngine(config: Config, embedder: Embedder, hooks: Hooks = {}): Promise<SearchEngine> {
+export async function openEngine(
+  config: Config,
+  embedder: Embedder,
+  hooks: Hooks = {},
+  preloaded: Promise<LoadedIndex | undefined> = Promise.resolve(undefined),
+): Promise<SearchEngine> {
   const { reason, corpus } = await staleness(config, embedder);
   if (reason) {
     hooks.onMessage?.(reason);
     await updateIndex(config, embedder, hooks, corpus ? { corpus } : {});
+    return createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
   }
-  return createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
+  const early = await preloaded;
+  const usable =
+    early !== undefined &&
+    early.dir === (await currentGeneration(config.indexDir)) &&
+    early.manifest.model.id === embedder.id &&
+    early.manifest.model.dims === embedder.dims;
+  return createSearchEngine(usable ? early : await loadIndex(config.indexDir, embedder), embedder);
 }

@@ -3,7 +3,8 @@ import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
-import { staleness, updateIndex } from '../src/open.js';
+import { openEngine, preloadIndex, staleness, updateIndex } from '../src/open.js';
+import { currentGeneration } from '../src/store/layout.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 
@@ -40,6 +41,19 @@ describe('staleness', () => {
 
     await writeFile(file, `${await readFile(file, 'utf8')}\nOne more sentence at the end.\n`);
     expect((await staleness(config, embedder)).reason).toMatch(/corpus changed/);
+  });
+
+  it('uses an index read ahead of the model only while it is the current generation', async () => {
+    await updateIndex(config, embedder, {});
+    const early = await preloadIndex(config);
+    expect((await openEngine(config, embedder, {}, Promise.resolve(early))).index).toBe(early);
+
+    // A rebuild publishes a new generation: the early read is stale and must not be served.
+    await updateIndex(config, embedder, {}, { force: true });
+    const engine = await openEngine(config, embedder, {}, Promise.resolve(early));
+    expect(engine.index).not.toBe(early);
+    expect(engine.index.dir).toBe(await currentGeneration(config.indexDir));
+    expect(await preloadIndex(loadConfig({ CORPUS_DIR: config.corpusDir, INDEX_DIR: join(config.indexDir, 'nowhere') }))).toBeUndefined();
   });
 
   it('notices a new document and a model change', async () => {

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../config/env.js';
 import { readCorpus } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
-import { openEmbedder, openEngine, updateIndex, type Hooks } from '../open.js';
+import { openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
 import { parseGold, summarise, type ScoredAnswer } from '../search/metrics.js';
 import { progressHooks } from './progress.js';
@@ -39,6 +39,13 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     const hooks = progressHooks(io.stderr, say);
     return { config, embedder: await embedderFor(config), hooks };
   };
+  /** The model and the index, their files read side by side. */
+  const prepareEngine = async (): Promise<{ config: Config; engine: SearchEngine }> => {
+    const config = loadConfig(io.env);
+    const preloaded = preloadIndex(config);
+    const embedder = await embedderFor(config);
+    return { config, engine: await openEngine(config, embedder, progressHooks(io.stderr, say), preloaded) };
+  };
 
   program
     .command('ask')
@@ -51,8 +58,7 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
       if (!Number.isInteger(top) || top < 1 || top > 10) throw fail('INVALID_ARGUMENT', '--top', options.top, 'must be a whole number from 1 to 10');
       const question = words.join(' ');
       if (!(options.json && question === '')) validateQuestion(question);
-      const { config, embedder, hooks } = await prepare();
-      const engine = await openEngine(config, embedder, hooks);
+      const { engine } = await prepareEngine();
       if (question !== '') {
         const answer = await engine.ask(question, top);
         io.stdout.write(`${options.json ? answerJson(answer) : renderAnswer(answer, Boolean(io.stdout.isTTY))}\n`);
@@ -77,8 +83,7 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .argument('<files...>', 'JSONL files of {"q", "expect": [...], "unanswerable"?}')
     .option('--json', 'print the summaries as JSON')
     .action(async (files: string[], options: { json?: boolean }) => {
-      const { config, embedder, hooks } = await prepare();
-      const engine = await openEngine(config, embedder, hooks);
+      const { config, engine } = await prepareEngine();
       const summaries = [];
       for (const file of files) {
         const summary = summarise(await evaluate(engine, config, file));

@@ -7,7 +7,7 @@ import 'dotenv/config';
 import pino from 'pino';
 import { loadConfig } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
-import { openEmbedder, openEngine } from '../open.js';
+import { openEmbedder, openEngine, preloadIndex } from '../open.js';
 import { createSearchEngine } from '../search/engine.js';
 import { loadIndex } from '../store/load.js';
 import { watchGeneration } from '../store/watch.js';
@@ -20,8 +20,9 @@ async function main(): Promise<number> {
     process.stderr.isTTY ? pino.transport({ target: 'pino-pretty', options: { destination: 2 } }) : pino.destination(2),
   );
   if (!config.discord.token) throw fail('MISSING_TOKEN');
+  const preloaded = preloadIndex(config);
   const embedder = await openEmbedder(config);
-  let engine = await openEngine(config, embedder, { onMessage: (line) => logger.info(line) });
+  let engine = await openEngine(config, embedder, { onMessage: (line) => logger.info(line) }, preloaded);
   const stopWatching = watchGeneration(config.indexDir, async () => {
     try {
       engine = createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
