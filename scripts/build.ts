@@ -21,7 +21,7 @@ const stubUnused: Plugin = {
   },
 };
 
-export const DIST_DIR = join(PROJECT_ROOT, 'dist');
+const DIST_DIR = join(PROJECT_ROOT, 'dist');
 
 export async function buildBundles(outdir = DIST_DIR): Promise<void> {
   await build({

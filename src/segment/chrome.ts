@@ -14,7 +14,7 @@ export function wordCount(text: string): number {
 }
 
 /** wordCount(text) >= n, without counting a long paragraph to its end: every block of an archive is asked. */
-export function hasWords(text: string, n: number): boolean {
+function hasWords(text: string, n: number): boolean {
   let count = 0;
   for (const _ of text.matchAll(WORD)) if (++count >= n) return true;
   return false;

@@ -25,7 +25,7 @@ export interface DocumentLayout {
   paragraphs: Span[];
 }
 
-export function layoutDocument(text: string, boilerplate: ReadonlySet<string> = new Set()): DocumentLayout {
+function layoutDocument(text: string, boilerplate: ReadonlySet<string> = new Set()): DocumentLayout {
   return layoutBlocks(splitBlocks(text), boilerplate);
 }
 
