@@ -204,8 +204,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   for (const p of passages) {
     if (!rebuildGraph && p.label < previous!.manifest.labelCount) continue;
     const cached = cachedVectors.get(p.text);
+    const list = waiting.get(p.text);
     if (cached) inserter.add(p.label, cached);
-    else waiting.set(p.text, [...(waiting.get(p.text) ?? []), p]);
+    else if (list) list.push(p);
+    else waiting.set(p.text, [p]);
   }
   // Only texts never embedded before reach the model.
   const newTexts = [...waiting.keys()];
