@@ -20,7 +20,7 @@ import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
 import type { SearchEngine } from '../src/search/engine.js';
 import { segmentCorpus } from '../src/segment/document.js';
 import { vectorOf } from '../src/store/load.js';
-import { BOT_ID, FakeDiscord, TOKEN } from '../tests/support/fake-discord.js';
+import { BOT_ID, FakeDiscord, replyTo, TOKEN } from '../tests/support/fake-discord.js';
 
 const QUESTIONS = [
   'What did the president say about taxes?',
@@ -75,7 +75,7 @@ async function replyLatencies(config: Config, engine: SearchEngine, count: numbe
   for (let i = 0; i < count + 3; i++) {
     const started = performance.now();
     const id = fake.mention(`<@${BOT_ID}> ${QUESTIONS[i % QUESTIONS.length]!}`);
-    await fake.waitFor((r) => r.method === 'POST' && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === id);
+    await fake.waitFor(replyTo(id));
     if (i >= 3) latencies.push(performance.now() - started);
   }
   await bot.stop();

@@ -7,6 +7,7 @@ import { corpusStamps, readCorpus, type CorpusRead } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
+import { sameModel } from './store/format.js';
 import { currentGeneration } from './store/layout.js';
 import { loadIndex, readManifest, type LoadedIndex } from './store/load.js';
 
@@ -35,7 +36,7 @@ export async function staleness(config: Config, embedder: Embedder): Promise<{ r
   } catch {
     return { reason: 'The index is unreadable: rebuilding it.' };
   }
-  if (manifest.model.id !== embedder.id || manifest.model.dims !== embedder.dims) {
+  if (!sameModel(manifest, embedder)) {
     return { reason: `The index was built with another model (${manifest.model.id}): rebuilding it.` };
   }
   const indexed = manifest.documents;
@@ -84,10 +85,6 @@ export async function openEngine(
     return createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
   }
   const early = await preloaded;
-  const usable =
-    early !== undefined &&
-    early.dir === (await currentGeneration(config.indexDir)) &&
-    early.manifest.model.id === embedder.id &&
-    early.manifest.model.dims === embedder.dims;
+  const usable = early !== undefined && early.dir === (await currentGeneration(config.indexDir)) && sameModel(early.manifest, embedder);
   return createSearchEngine(usable ? early : await loadIndex(config.indexDir, embedder), embedder);
 }

@@ -15,7 +15,7 @@ import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
 import { createSearchEngine, type SearchEngine } from '../src/search/engine.js';
 import { loadIndex } from '../src/store/load.js';
 import { watchGeneration } from '../src/store/watch.js';
-import { BOT_ID, CHANNEL_ID, FakeDiscord, TOKEN, type RecordedRequest } from './support/fake-discord.js';
+import { BOT_ID, CHANNEL_ID, FakeDiscord, replyTo, TOKEN, type RecordedRequest } from './support/fake-discord.js';
 import { scratch } from './support/temp.js';
 
 const EPHEMERAL = 64;
@@ -46,8 +46,6 @@ async function startBot(extra: Record<string, string> = {}): Promise<Bot> {
 }
 
 const isSend = (r: RecordedRequest) => r.method === 'POST' || r.method === 'PATCH';
-const replyTo = (messageId: string) => (r: RecordedRequest) =>
-  r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === messageId;
 const editOf = (token: string) => (r: RecordedRequest) => r.method === 'PATCH' && r.path === `/webhooks/${BOT_ID}/${token}/messages/@original`;
 const callbackOf = (id: string) => (r: RecordedRequest) => r.method === 'POST' && r.path.startsWith(`/interactions/${id}/`);
 const description = (r: RecordedRequest) => ((r.body?.embeds as { description: string }[] | undefined)?.[0]?.description ?? '') + String(r.body?.content ?? '');

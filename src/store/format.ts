@@ -70,8 +70,13 @@ export function parseIndexFile<T>(file: string, text: string, schema: z.ZodType<
   return parsed.data;
 }
 
-export function assertModel(manifest: Manifest, modelId: string, dims: number): void {
-  if (manifest.model.id !== modelId || manifest.model.dims !== dims) {
-    throw fail('INDEX_MODEL_MISMATCH', `${manifest.model.id} (${manifest.model.dims}-d)`, `${modelId} (${dims}-d)`);
+/** Whether an index was built by this model: same id (weights hash, precision) and dimension. */
+export function sameModel(manifest: Manifest, model: { id: string; dims: number }): boolean {
+  return manifest.model.id === model.id && manifest.model.dims === model.dims;
+}
+
+export function assertModel(manifest: Manifest, model: { id: string; dims: number }): void {
+  if (!sameModel(manifest, model)) {
+    throw fail('INDEX_MODEL_MISMATCH', `${manifest.model.id} (${manifest.model.dims}-d)`, `${model.id} (${model.dims}-d)`);
   }
 }

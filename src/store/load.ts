@@ -10,6 +10,7 @@ import { lexicalIndex, type LexicalData, type LexicalIndex } from '../search/lex
 import { currentGeneration, FILES } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, storeSchema, type Manifest, type Passage, type PassageStore } from './format.js';
+import type { z } from 'zod';
 
 export interface LoadedIndex {
   dir: string;
@@ -26,12 +27,16 @@ export interface LoadedIndex {
   lexical: LexicalIndex;
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
-  const file = join(dir, FILES.manifest);
+export function readManifest(dir: string): Promise<Manifest> {
+  return readIndexJson(join(dir, FILES.manifest), manifestSchema);
+}
+
+/** One JSON file of an index, read and checked; any defect becomes INDEX_CORRUPT or INDEX_VERSION. */
+async function readIndexJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   });
-  return parseIndexFile(file, text, manifestSchema);
+  return parseIndexFile(file, text, schema);
 }
 
 /** Loads the generation current.json points to; `model` (id, dims) is checked when given. */
@@ -39,10 +44,10 @@ export async function loadIndex(indexDir: string, model?: { id: string; dims: nu
   const dir = await currentGeneration(indexDir);
   if (!dir) throw fail('INDEX_MISSING', indexDir);
   const manifest = await readManifest(dir);
-  if (model) assertModel(manifest, model.id, model.dims);
+  if (model) assertModel(manifest, model);
   // The files are independent: the graph and the vectors load on the thread pool while the passages parse here.
   const [store, vectors, graph, lexicalData] = await Promise.all([
-    readStore(join(dir, FILES.store)),
+    readIndexJson(join(dir, FILES.store), storeSchema),
     readVectors(join(dir, FILES.vectors), manifest.labelCount * manifest.model.dims),
     readGraph(join(dir, FILES.graph), manifest),
     readLexical(join(dir, FILES.lexical)),
@@ -57,13 +62,6 @@ export async function loadIndex(indexDir: string, model?: { id: string; dims: nu
   }
   const lexical = lexicalIndex(lexicalData);
   return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph, lexical };
-}
-
-async function readStore(file: string): Promise<PassageStore> {
-  const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw fail('INDEX_CORRUPT', file, oneLine(error));
-  });
-  return parseIndexFile(file, text, storeSchema);
 }
 
 /** Reads straight into a Float32Array's own (aligned) buffer: no copy of what can be hundreds of MB. */

@@ -21,6 +21,10 @@ export interface RecordedRequest {
   authorization: string | undefined;
 }
 
+/** Matches the bot's reply to one user message: a channel POST that references it. */
+export const replyTo = (messageId: string) => (r: RecordedRequest) =>
+  r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === messageId;
+
 let snowflake = 400000000000000000n;
 const nextId = () => (snowflake++).toString();
 
