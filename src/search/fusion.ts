@@ -19,7 +19,7 @@ export interface Weights {
 }
 
 /** Chosen by grid search on tests/gold (see README, Retrieval): lexical evidence matters, but less than meaning. */
-export const DEFAULT_WEIGHTS: Weights = { dense: 1, context: 0.3, lexical: 0.4 };
+export const DEFAULT_WEIGHTS: Weights = { dense: 1, context: 0.3, lexical: 0.6 };
 
 export interface Ranked<T> {
   item: T;
