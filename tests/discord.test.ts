@@ -124,8 +124,8 @@ describe('answers', () => {
   it('records a 👍/👎 vote as one JSON line with the reply it was about, and thanks the voter privately', async () => {
     const id = fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`);
     const reply = await fake.waitFor(replyTo(id));
-    const { id: upId } = fake.click('vote:up', reply);
-    const { id: downId } = fake.click('vote:down', reply);
+    const { id: upId } = fake.click('vote:up', reply, '500000000000000003');
+    const { id: downId } = fake.click('vote:down', reply, '500000000000000004');
     const thanks = await fake.waitFor(callbackOf(downId));
     await fake.waitFor(callbackOf(upId));
     expect(thanks.body).toMatchObject({ type: 4, data: { content: 'Thanks, your vote was recorded.', flags: EPHEMERAL } });
@@ -134,6 +134,23 @@ describe('answers', () => {
     expect(lines[0]).toMatchObject({ channelId: CHANNEL_ID, question: 'Who chairs the safeguarding board?' });
     expect(String(lines[0]!.shown)).toMatch(/Amy Weir/);
     expect(Object.keys(lines[0]!)).not.toContain('user');
+  });
+
+  it('counts one vote per person per reply: repeat clicks are answered privately and not written', async () => {
+    const votes = async () => (await readFile(feedbackFile, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { verdict: string }).verdict);
+    const before = (await votes()).length;
+    const id = fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`);
+    const reply = await fake.waitFor(replyTo(id));
+    const voter = '500000000000000005';
+    const { id: firstId } = fake.click('vote:up', reply, voter);
+    await fake.waitFor(callbackOf(firstId));
+    const clicks = [fake.click('vote:up', reply, voter), fake.click('vote:down', reply, voter)];
+    const answers = await Promise.all(clicks.map(({ id: clickId }) => fake.waitFor(callbackOf(clickId))));
+    for (const answer of answers) expect(answer.body).toMatchObject({ type: 4, data: { content: expect.stringMatching(/already voted/), flags: EPHEMERAL } });
+    // Another reply is another vote, even from the same person.
+    const other = await fake.waitFor(replyTo(fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`)));
+    await fake.waitFor(callbackOf(fake.click('vote:down', other, voter).id));
+    expect((await votes()).slice(before)).toEqual(['up', 'down']);
   });
 
   it('refuses an off-topic question politely and lists what the articles cover', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
 import { answerReply, LIMITS, notInArticles } from '../src/discord/respond.js';
+import { VoteLedger } from '../src/discord/votes.js';
 import type { Answer } from '../src/search/engine.js';
 
 const quote = (text: string, paragraph = 1) => ({ text, doc: 'a.txt', start: 0, end: text.length, score: 1, title: 'A title', date: '1 May 2014', paragraph });
@@ -86,5 +87,17 @@ describe('answer buttons', () => {
   it('stops paging at the quote cap and ignores ids that are not its own', () => {
     expect(moreButtonId('q', MAX_QUOTES)).toBeUndefined();
     for (const id of ['more:0:q', 'more:10:q', 'more:x:q', 'vote:maybe', 'other']) expect(parseButtonId(id)).toBeUndefined();
+  });
+});
+
+describe('VoteLedger', () => {
+  it('counts a person once per reply, and forgets the oldest votes first once full', () => {
+    const ledger = new VoteLedger(2);
+    expect(ledger.first('m1', 'u1')).toBe(true);
+    expect(ledger.first('m1', 'u1')).toBe(false);
+    expect(ledger.first('m1', 'u2')).toBe(true);
+    expect(ledger.first('m2', 'u1')).toBe(true); // evicts m1:u1, the oldest
+    expect(ledger.first('m1', 'u2')).toBe(false);
+    expect(ledger.first('m1', 'u1')).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ import { recordFeedback } from './feedback.js';
 import { Gate } from './gate.js';
 import { RateLimiter } from './rate-limit.js';
 import { answerReply, NO_MENTIONS, plainReply, type ReplyPayload } from './respond.js';
+import { VoteLedger } from './votes.js';
 
 export interface BotOptions {
   config: Config;
@@ -53,6 +54,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
   const perUser = new RateLimiter(d.userPerMinute, 60_000, now);
   const perChannel = new RateLimiter(d.channelPerMinute, 60_000, now);
   const gate = new Gate(d.maxConcurrent);
+  const votes = new VoteLedger();
   let accepting = true;
 
   const allowedChannel = (channelId: string, parentId: string | null | undefined) =>
@@ -115,6 +117,10 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     const action = parseButtonId(interaction.customId);
     if (!action) return;
     if (action.kind === 'vote') {
+      if (!votes.first(interaction.message.id, interaction.user.id)) {
+        await interaction.reply({ ...plainReply('You already voted on this answer; only your first vote counts.'), flags: MessageFlags.Ephemeral });
+        return;
+      }
       const embed = interaction.message.embeds[0];
       await recordFeedback(d.feedbackFile, {
         at: new Date(now()).toISOString(),

@@ -35,6 +35,8 @@ export class FakeDiscord {
   private socket: WebSocket | undefined;
   private sequence = 0;
   private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  /** The id each clicked bot message has, so clicks on the same reply name the same message. */
+  private readonly sentIds = new WeakMap<RecordedRequest, string>();
   identifies = 0;
   resumes = 0;
   /** Set to make GET /users/@me and IDENTIFY reject the token. */
@@ -108,9 +110,11 @@ export class FakeDiscord {
     return this.interaction(2, { id: '600000000000000001', name: 'ask', type: 1, options }, userId);
   }
 
-  /** A click on a button of a message the bot sent (its recorded POST or PATCH). */
+  /** A click on a button of a message the bot sent (its recorded POST or PATCH); clicks on one reply share its id. */
   click(customId: string, sent: RecordedRequest, userId = '500000000000000003'): { id: string; token: string } {
-    const message = { ...botMessage(sent.body), id: nextId() };
+    let messageId = this.sentIds.get(sent);
+    if (!messageId) this.sentIds.set(sent, (messageId = nextId()));
+    const message = { ...botMessage(sent.body), id: messageId };
     return this.interaction(3, { custom_id: customId, component_type: 2 }, userId, { message });
   }
 

@@ -1,0 +1,20 @@
+/**
+ * One 👍/👎 per person per reply. Kept in memory only, so the feedback file
+ * still holds nothing about voters; a restart forgets who voted, which at
+ * worst lets a person vote once more on an old reply. Bounded: the oldest
+ * entries go first once a long-running bot has seen `capacity` votes.
+ */
+export class VoteLedger {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  /** Records the vote and returns true when this person has not voted on this reply before. */
+  first(messageId: string, userId: string): boolean {
+    const key = `${messageId}:${userId}`;
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= this.capacity) this.seen.delete(this.seen.values().next().value!);
+    this.seen.add(key);
+    return true;
+  }
+}
