@@ -158,6 +158,21 @@ describe('index files', () => {
     expect(error.message.split('\n')).toHaveLength(1);
   });
 
+  it('rejects a damaged passage, naming the file and the passage', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const file = join((await currentGeneration(paths.indexDir))!, FILES.store);
+    const store = JSON.parse(await readFile(file, 'utf8')) as { passages: Record<string, unknown>[] };
+    for (const damage of [{ start: -1 }, { text: 7 }, { paragraph: 0 }, { after: undefined }]) {
+      const passages = store.passages.map((p, i) => (i === 2 ? { ...p, ...damage } : p));
+      await writeFile(file, JSON.stringify({ ...store, passages }));
+      const error = await errorOf(loadIndex(paths.indexDir, embedder));
+      expect(error.code, JSON.stringify(damage)).toBe('INDEX_CORRUPT');
+      expect(error.message).toContain(`${FILES.store}`);
+      expect(error.message).toContain('passages.2');
+    }
+  });
+
   it('rejects a damaged BM25 file, naming it', async () => {
     const embedder = fakeEmbedder();
     await buildIndex({ ...paths, embedder });

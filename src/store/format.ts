@@ -32,23 +32,43 @@ export const manifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 
-export const passageSchema = z.object({
-  label: z.number().int().nonnegative(),
-  doc: z.number().int().nonnegative(),
-  start: z.number().int().nonnegative(),
-  end: z.number().int().nonnegative(),
-  paragraph: z.number().int().positive(),
-  text: z.string(),
+export interface Passage {
+  label: number;
+  doc: number;
+  start: number;
+  end: number;
+  paragraph: number;
+  text: string;
   /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
-  after: z.string(),
-});
-export type Passage = z.infer<typeof passageSchema>;
+  after: string;
+}
+
+const natural = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
+
+function isPassage(value: unknown): value is Passage {
+  const p = value as Record<string, unknown> | null;
+  return (
+    typeof p === 'object' && p !== null &&
+    natural(p.label) && natural(p.doc) && natural(p.start) && natural(p.end) && natural(p.paragraph) && (p.paragraph as number) > 0 &&
+    typeof p.text === 'string' && typeof p.after === 'string'
+  );
+}
+
+/**
+ * Checked by hand rather than by a zod object schema: zod copies each of an
+ * archive's ~60 k passages, which was a third of loading them and a
+ * noticeable share of a cold start.
+ */
+const passagesSchema = z.array(z.unknown()).superRefine((items, ctx) => {
+  const bad = items.findIndex((item) => !isPassage(item));
+  if (bad >= 0) ctx.addIssue({ code: 'custom', path: [bad], message: 'not a passage (label, doc, start, end, paragraph, text, after)' });
+}) as unknown as z.ZodType<Passage[]>;
 
 export const storeSchema = z.object({
   format: z.number(),
   documents: z.array(z.object({ name: z.string(), meta: metaSchema })),
   /** In reading order: document, then position, so neighbours are adjacent. */
-  passages: z.array(passageSchema),
+  passages: passagesSchema,
 });
 export type PassageStore = z.infer<typeof storeSchema>;
 
