@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalData, lexicalIndex } from '../src/search/lexical.js';
+import { buildLexicalData, lexicalIndex, recallCounts } from '../src/search/lexical.js';
 import { queryTerms, termsOf } from '../src/search/terms.js';
 import { decodeLexical, encodeLexical } from '../src/store/lexical-file.js';
 
@@ -70,6 +70,22 @@ describe('occursBetween', () => {
         const index = lexicalIndex(buildLexicalData(texts));
         const expected = texts.slice(from, to).some((t) => termsOf(t).includes(term));
         expect(index.occursBetween(term, from, to)).toBe(expected);
+      }),
+    );
+  });
+});
+
+describe('an update reusing earlier counts', () => {
+  it('builds exactly the postings a fresh build does, whatever was kept, moved, repeated or added', () => {
+    fc.assert(
+      fc.property(fc.array(sentence, { maxLength: 20 }), fc.array(sentence, { maxLength: 10 }), fc.array(fc.nat()), (before, added, picks) => {
+        // The new corpus: some earlier texts (in any order, some twice) mixed with texts never seen.
+        const kept = before.length > 0 ? picks.map((n) => before[n % before.length]!) : [];
+        const after = [...kept, ...added].sort();
+        const fresh = buildLexicalData(after);
+        const updated = buildLexicalData(after, recallCounts(buildLexicalData(before), before));
+        expect(updated.terms).toEqual(fresh.terms);
+        for (const key of ['offsets', 'postings', 'frequencies', 'lengths'] as const) expect(Array.from(updated[key])).toEqual(Array.from(fresh[key]));
       }),
     );
   });

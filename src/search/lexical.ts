@@ -44,13 +44,20 @@ export interface LexicalIndex {
 
 const clamp16 = (n: number) => Math.min(n, 0xffff);
 
-export function buildLexicalData(texts: readonly string[]): LexicalData {
+/** A passage's distinct terms with their counts, or undefined when the text was never indexed before. */
+export type KnownCounts = (text: string) => [term: string, count: number][] | undefined;
+
+/**
+ * Postings for texts in this order. `known` supplies the counts of texts an
+ * earlier build already tokenised, so an update only tokenises and stems
+ * what is new (most of a rebuild's lexical cost); the result is the same.
+ */
+export function buildLexicalData(texts: readonly string[], known: KnownCounts = () => undefined): LexicalData {
   const byTerm = new Map<string, number[]>();
   const lengths = new Uint16Array(texts.length);
   texts.forEach((text, position) => {
-    const counts = new Map<string, number>();
-    for (const term of termsOf(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-    lengths[position] = clamp16(counts.size);
+    const counts = known(text) ?? countTerms(text);
+    lengths[position] = clamp16(counts.length);
     for (const [term, count] of counts) {
       let list = byTerm.get(term);
       if (!list) byTerm.set(term, (list = []));
@@ -70,6 +77,41 @@ export function buildLexicalData(texts: readonly string[]): LexicalData {
     }
   });
   return { terms, offsets, postings, frequencies, lengths };
+}
+
+function countTerms(text: string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const term of termsOf(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return [...counts];
+}
+
+/**
+ * The counts behind built postings, by text: inverts `data` (built from
+ * `texts`, in that order) back into each passage's (term, count) pairs.
+ */
+export function recallCounts(data: LexicalData, texts: readonly string[]): KnownCounts {
+  // A passage has one posting per distinct term, so lengths lay out its slots.
+  const starts = new Uint32Array(data.lengths.length + 1);
+  data.lengths.forEach((length, p) => (starts[p + 1] = starts[p]! + length));
+  const next = starts.slice(0, -1);
+  const termOf = new Uint32Array(starts[data.lengths.length]!);
+  const countOf = new Uint16Array(termOf.length);
+  for (let t = 0; t < data.terms.length; t++) {
+    for (let k = data.offsets[t]!; k < data.offsets[t + 1]!; k++) {
+      const slot = next[data.postings[k]!]!++;
+      termOf[slot] = t;
+      countOf[slot] = data.frequencies[k]!;
+    }
+  }
+  const positionOf = new Map<string, number>();
+  texts.forEach((text, p) => positionOf.has(text) || positionOf.set(text, p));
+  return (text) => {
+    const p = positionOf.get(text);
+    if (p === undefined) return undefined;
+    const counts: [string, number][] = [];
+    for (let slot = starts[p]!; slot < starts[p + 1]!; slot++) counts.push([data.terms[termOf[slot]!]!, countOf[slot]!]);
+    return counts;
+  };
 }
 
 export function lexicalIndex(data: LexicalData): LexicalIndex {

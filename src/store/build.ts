@@ -12,7 +12,7 @@ import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read
 import type { Embedder } from '../embed/embedder.js';
 import { oneLine, QuotebotError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { buildLexicalData } from '../search/lexical.js';
+import { buildLexicalData, recallCounts } from '../search/lexical.js';
 import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
 import { FORMAT_VERSION, HNSW_DEFAULTS, type Manifest, type Passage, type PassageStore } from './format.js';
@@ -245,7 +245,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
   await graph.writeIndex(join(dir, FILES.graph));
-  await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map((p) => p.text))));
+  const known = previous ? recallCounts(previous.lexicalData, previous.passages.map((p) => p.text)) : undefined;
+  await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map((p) => p.text), known)));
   await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));
   await writeFileAtomic(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
   await publishGeneration(options.indexDir, generation, previous?.dir);

@@ -25,6 +25,8 @@ export interface LoadedIndex {
   graph: hnswlib.HierarchicalNSW;
   /** BM25 over passages, by position. */
   lexical: LexicalIndex;
+  /** The postings behind it, which an update reuses for text it has already seen. */
+  lexicalData: LexicalData;
 }
 
 export function readManifest(dir: string): Promise<Manifest> {
@@ -61,7 +63,7 @@ export async function loadIndex(indexDir: string, model?: { id: string; dims: nu
     throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${store.passages.length}`);
   }
   const lexical = lexicalIndex(lexicalData);
-  return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph, lexical };
+  return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph, lexical, lexicalData };
 }
 
 /** Reads straight into a Float32Array's own (aligned) buffer: no copy of what can be hundreds of MB. */
