@@ -110,11 +110,17 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   ];
   for (const [key, precision, workers] of rates) {
     const embedder = await openEmbedder({ ...config, precision, ...(workers ? { embedWorkers: workers } : {}) });
+    const marks: { done: number; at: number }[] = [];
     t = performance.now();
-    await embedder.embed(sample);
+    await embedder.embed(sample, (done) => marks.push({ done, at: performance.now() }));
     results[key] = Math.round(sample.length / ((performance.now() - t) / 1000));
+    // Steady state, between 10% and 90% done: without starting the workers (about a second), which a
+    // short sample cannot amortise but a build of thousands of sentences does.
+    const from = marks.find((m) => m.done >= sample.length * 0.1);
+    const to = marks.find((m) => m.done >= sample.length * 0.9);
+    if (from && to && to.at > from.at) results[`${key.replace(/_per_s$/, '')}_steady_per_s`] = Math.round(((to.done - from.done) / (to.at - from.at)) * 1000);
   }
-  results.embed_parallel_ratio = results.embed_per_s! / results.embed_single_per_s!;
+  results.embed_parallel_ratio = (results.embed_steady_per_s ?? results.embed_per_s!) / (results.embed_single_steady_per_s ?? results.embed_single_per_s!);
 
   const embedder = await openEmbedder(config);
   t = performance.now();
