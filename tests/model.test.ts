@@ -2,6 +2,7 @@
  * The converted ONNX model against the package author's own engine: the
  * conversion is only right if the vectors are the same.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,27 @@ describe('converted MiniLM', () => {
     actual.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(expected[i]!)));
     expect(progress.at(-1)).toBe(many.length);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('embeds large batch after large batch in one process, in both precisions, on the same worker threads', async () => {
+    // Each batch used to start and terminate its own threads, and the second set of onnxruntime
+    // threads in a process corrupted the native heap: a bot rebuilding twice would have crashed.
+    const config = loadConfig({});
+    const many = Array.from({ length: 300 }, (_, i) => `${texts[i % texts.length]!} (${i})`);
+    const threads = () => (existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : 0);
+    const counts: number[] = [threads()];
+    for (const precision of ['int8', 'fp32', 'int8', 'fp32'] as const) {
+      const pooled = await openEmbedder({ ...config, precision, embedWorkers: 2 });
+      const inProcess = await openEmbedder({ ...config, precision, embedWorkers: 1 });
+      const batch = many.map((t) => `${t} ${precision}`);
+      const [expected, actual] = [await inProcess.embed(batch.slice(0, 20)), await pooled.embed(batch)];
+      expect(actual).toHaveLength(batch.length);
+      actual.slice(0, 20).forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(expected[i]!)));
+      counts.push(threads());
+    }
+    // The pools' threads outlive a batch, and the second round of batches started none: the first round's pools served it.
+    expect(counts[2]).toBeGreaterThan(counts[0]!);
+    expect(counts[4]).toBe(counts[2]);
   });
 
   it('produces unit-length 384-d vectors and names its weights in its id', async () => {

@@ -12,14 +12,18 @@ export type WorkerReply = { ready: true; dims: number } | { vectors: Float32Arra
 const port = parentPort!;
 try {
   const encoder = await loadEncoder(workerData as EncoderOptions);
-  port.on('message', async ({ texts }: WorkerRequest) => {
-    try {
-      const vectors = new Float32Array(texts.length * encoder.dims);
-      for (const [i, text] of texts.entries()) vectors.set(await encoder.encode(text), i * encoder.dims);
-      port.postMessage({ vectors } satisfies WorkerReply, [vectors.buffer]);
-    } catch (error) {
-      port.postMessage(failure(error));
-    }
+  // One request at a time, in arrival order: the pool matches replies to requests by order.
+  let previous = Promise.resolve();
+  port.on('message', ({ texts }: WorkerRequest) => {
+    previous = previous.then(async () => {
+      try {
+        const vectors = new Float32Array(texts.length * encoder.dims);
+        for (const [i, text] of texts.entries()) vectors.set(await encoder.encode(text), i * encoder.dims);
+        port.postMessage({ vectors } satisfies WorkerReply, [vectors.buffer]);
+      } catch (error) {
+        port.postMessage(failure(error));
+      }
+    });
   });
   port.postMessage({ ready: true, dims: encoder.dims } satisfies WorkerReply);
 } catch (error) {

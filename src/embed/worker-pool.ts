@@ -3,6 +3,12 @@
  * single-threaded encoder: on 2 cores, two 1-thread sessions do about twice
  * the work of one, while one session with more threads does not.
  * Results come back in the input's order, whatever order the chunks finish in.
+ *
+ * The workers live as long as the process, one pool per model setting, and
+ * are reused by every later batch: terminating a worker thread that holds an
+ * onnxruntime-node 1.14 session and starting another corrupts the native heap
+ * ("corrupted size vs. prev_size", reproduced on the second pool of a
+ * process). Idle workers are unref'd, so they never keep a process alive.
  */
 import { Worker } from 'node:worker_threads';
 import { fail, QuotebotError } from '../errors.js';
@@ -12,6 +18,8 @@ import type { WorkerReply, WorkerRequest } from './encode-worker.js';
 
 /** Small enough to balance the tail across workers, large enough that messaging is noise. */
 const CHUNK = 16;
+/** Chunks queued per worker: the next is already there when one finishes, even while this thread is busy. */
+const IN_FLIGHT = 2;
 
 /**
  * Under tsx or vitest this module is TypeScript source, and a worker does not
@@ -25,59 +33,111 @@ function spawn(options: EncoderOptions): Worker {
   return new Worker(shim, { eval: true, workerData: options });
 }
 
-export function embedInWorkers(
+/** One encoder thread: answers its requests in the order they were sent. */
+class EncodeWorker {
+  /** Vector width, once the model has loaded. */
+  readonly ready: Promise<number>;
+  private readonly worker: Worker;
+  private readonly waiting: { resolve: (vectors: Float32Array) => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  constructor(options: EncoderOptions) {
+    this.worker = spawn(options);
+    let loaded!: (dims: number) => void;
+    let refused!: (error: Error) => void;
+    this.ready = new Promise<number>((resolve, reject) => ((loaded = resolve), (refused = reject)));
+    this.ready.catch(() => undefined); // also reported to whoever awaits it
+    const broken = (error: Error) => {
+      this.failure ??= error;
+      refused(this.failure);
+      for (const request of this.waiting.splice(0)) request.reject(this.failure);
+      this.worker.unref();
+    };
+    this.worker.on('message', (reply: WorkerReply) => {
+      if ('ready' in reply) return loaded(reply.dims);
+      if ('error' in reply) {
+        const error = reply.code ? new QuotebotError(reply.code, reply.error) : fail('MODEL_LOAD_FAILED', options.model, reply.error);
+        // Before `ready` the model failed to load, and the worker is of no further use; after, one chunk failed.
+        return this.waiting.length > 0 ? this.settle().reject(error) : broken(error);
+      }
+      this.settle().resolve(reply.vectors);
+    });
+    this.worker.on('error', (error) => broken(fail('MODEL_LOAD_FAILED', options.model, error.message)));
+    this.worker.on('exit', (code) => broken(fail('MODEL_LOAD_FAILED', options.model, `its worker thread exited (code ${code})`)));
+  }
+
+  get usable(): boolean {
+    return this.failure === undefined;
+  }
+
+  /** The vectors of `texts`, packed one after another. */
+  encode(texts: string[]): Promise<Float32Array> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.waiting.length === 0) this.worker.ref();
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage({ texts } satisfies WorkerRequest);
+    });
+  }
+
+  private settle() {
+    const request = this.waiting.shift()!;
+    if (this.waiting.length === 0) this.worker.unref();
+    return request;
+  }
+}
+
+const pools = new Map<string, EncodeWorker[]>();
+
+/** The process's pool for these options, started on first use; a pool with a failed worker is replaced. */
+function poolFor(options: EncoderOptions, count: number): EncodeWorker[] {
+  const key = JSON.stringify([options.modelsDir, options.model, options.precision, options.threads, count]);
+  let pool = pools.get(key);
+  if (!pool || !pool.every((w) => w.usable)) {
+    pool = Array.from({ length: count }, () => new EncodeWorker(options));
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+export async function embedInWorkers(
   texts: readonly string[],
   options: EncoderOptions & { workers: number },
   onProgress?: (done: number) => void,
   onVectors?: OnVectors,
 ): Promise<Float32Array[]> {
-  if (texts.length === 0) return Promise.resolve([]);
+  if (texts.length === 0) return [];
   // Longest first, so no worker is left with one long text at the end.
   const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
   const chunks: number[][] = [];
   for (let i = 0; i < order.length; i += CHUNK) chunks.push(order.slice(i, i + CHUNK));
-  const results: Float32Array[] = new Array<Float32Array>(texts.length);
   const { workers: count, ...encoderOptions } = options;
-  const pool = Array.from({ length: Math.max(1, Math.min(count, chunks.length)) }, () => spawn(encoderOptions));
-  let settled = false;
+  const pool = poolFor(encoderOptions, Math.max(1, Math.min(count, chunks.length)));
+  const results: Float32Array[] = new Array<Float32Array>(texts.length);
   let next = 0;
   let done = 0;
+  let stopped = false;
 
-  return new Promise<Float32Array[]>((resolve, reject) => {
-    const finish = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      void Promise.all(pool.map((w) => w.terminate())).then(() => (error ? reject(error) : resolve(results)));
-    };
-    pool.forEach((worker) => {
-      // Two chunks in flight per worker: the next is already queued when one finishes, even while
-      // this thread is busy (adding graph points, say). A worker answers its chunks in order.
-      const inFlight: number[][] = [];
-      let dims = 0;
-      const feed = () => {
-        const chunk = chunks[next++];
-        if (!chunk) return;
-        inFlight.push(chunk);
-        worker.postMessage({ texts: chunk.map((i) => texts[i]!) } satisfies WorkerRequest);
-      };
-      worker.on('message', (reply: WorkerReply) => {
-        if ('error' in reply) {
-          return finish(reply.code ? new QuotebotError(reply.code, reply.error) : fail('MODEL_LOAD_FAILED', options.model, reply.error));
-        }
-        if ('ready' in reply) {
-          dims = reply.dims;
-          feed();
-        } else {
-          const chunk = inFlight.shift()!;
-          const vectors = chunk.map((index, k) => (results[index] = reply.vectors.subarray(k * dims, (k + 1) * dims)));
-          done += chunk.length;
-          onVectors?.(chunk, vectors);
-          onProgress?.(done);
-          if (done === texts.length) return finish();
-        }
-        feed();
-      });
-      worker.on('error', (error) => finish(fail('MODEL_LOAD_FAILED', options.model, error.message)));
-    });
-  });
+  const feed = async (worker: EncodeWorker, dims: number) => {
+    while (!stopped && next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const packed = await worker.encode(chunk.map((i) => texts[i]!));
+      const vectors = chunk.map((index, k) => (results[index] = packed.subarray(k * dims, (k + 1) * dims)));
+      done += chunk.length;
+      onVectors?.(chunk, vectors);
+      onProgress?.(done);
+    }
+  };
+  try {
+    await Promise.all(
+      pool.map(async (worker) => {
+        const dims = await worker.ready;
+        await Promise.all(Array.from({ length: IN_FLIGHT }, () => feed(worker, dims)));
+      }),
+    );
+  } catch (error) {
+    stopped = true;
+    throw error;
+  }
+  return results;
 }
