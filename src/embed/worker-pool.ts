@@ -54,7 +54,11 @@ class EncodeWorker {
       this.worker.unref();
     };
     this.worker.on('message', (reply: WorkerReply) => {
-      if ('ready' in reply) return loaded(reply.dims);
+      if ('ready' in reply) {
+        // Referenced while loading (the caller awaits only a promise, which keeps no process alive), not after.
+        if (this.waiting.length === 0) this.worker.unref();
+        return loaded(reply.dims);
+      }
       if ('error' in reply) {
         const error = reply.code ? new QuotebotError(reply.code, reply.error) : fail('MODEL_LOAD_FAILED', options.model, reply.error);
         // Before `ready` the model failed to load, and the worker is of no further use; after, one chunk failed.

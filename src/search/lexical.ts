@@ -90,9 +90,10 @@ function countTerms(text: string): [string, number][] {
  * `texts`, in that order) back into each passage's (term, count) pairs.
  */
 export function recallCounts(data: LexicalData, texts: readonly string[]): KnownCounts {
-  // A passage has one posting per distinct term, so lengths lay out its slots.
+  // A passage has one posting per distinct term: count them to lay out its slots (lengths are clamped, postings are not).
   const starts = new Uint32Array(data.lengths.length + 1);
-  data.lengths.forEach((length, p) => (starts[p + 1] = starts[p]! + length));
+  for (const position of data.postings) starts[position + 1]!++;
+  for (let p = 0; p < data.lengths.length; p++) starts[p + 1]! += starts[p]!;
   const next = starts.slice(0, -1);
   const termOf = new Uint32Array(starts[data.lengths.length]!);
   const countOf = new Uint16Array(termOf.length);
