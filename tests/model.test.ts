@@ -69,7 +69,7 @@ describe('converted MiniLM', () => {
 
   it('embeds large batch after large batch in one process, in both precisions, on the same worker threads', async () => {
     // Each batch used to start and terminate its own threads, and the second set of onnxruntime
-    // threads in a process corrupted the native heap: a bot rebuilding twice would have crashed.
+    // threads in a process corrupted the native heap (a bench run died of it).
     const config = loadConfig({});
     const many = Array.from({ length: 300 }, (_, i) => `${texts[i % texts.length]!} (${i})`);
     const threads = () => (existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : 0);
