@@ -135,7 +135,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
 
   const engine = await openEngine(config, embedder);
   const totals: number[] = [];
-  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], fuse: [] as number[] };
+  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], fuse: [] as number[], ask: [] as number[] };
   for (let i = 0; i < options.queries; i++) {
     const start = performance.now();
     const { timings } = await engine.explain(QUESTIONS[i % QUESTIONS.length]!);
@@ -144,6 +144,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
     parts.vector.push(timings.vectorMs);
     parts.lexical.push(timings.lexicalMs);
     parts.fuse.push(timings.fuseMs);
+    parts.ask.push(timings.askMs);
   }
   const warm = totals.slice(Math.min(5, totals.length - 1));
   results.query_p50_ms = percentile(warm, 50);

@@ -69,6 +69,15 @@ describe('ask', () => {
     }
   });
 
+  it('refuses a question on the articles\' topic whose specific ask they do not answer, and answers the one they do', async () => {
+    // Every word but "fired" matches the caseload sentence; the articles never say anyone was fired.
+    const asked = async (question: string) => JSON.parse((await cli(['ask', '--json', question], env)).stdout) as JsonAnswer;
+    expect(await asked('How many social workers were fired?')).toMatchObject({ answered: false, quotes: [] });
+    const answered = await asked('How many children were social workers working with?');
+    expect(answered.answered).toBe(true);
+    expect(answered.quotes[0]!.text).toContain('4,529');
+  });
+
   it('answers one JSON line per stdin line, in order, and flags a bad line without stopping', async () => {
     const questions = ['Who chairs the safeguarding board?', '', 'What is the capital of France?', 'x'.repeat(1001), 'How much extra money is being invested?'];
     const result = await cli(['ask', '--json'], env, questions.join('\n'));

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandQuote, nearDuplicate, selectQuotes, type SentenceRef } from '../src/quote/select.js';
-import { answerProbability, idf, shouldAnswer, weightedCoverage, type AbstainModel } from '../src/search/abstain.js';
+import { answerProbability, idf, shouldAnswer, unmatchedWords, weightedCoverage, type AbstainModel } from '../src/search/abstain.js';
+import { chooseAskFloor, leaveOneOut } from '../scripts/ask-floor.js';
 import { fuse, type Signals } from '../src/search/fusion.js';
 import { queryTerms, termsOf } from '../src/search/terms.js';
 
@@ -45,6 +46,26 @@ describe('abstention', () => {
     const onTopic = { topDense: 0.45, topContext: 0.45, documentCoverage: 0.9, passageCoverage: 0.6 };
     expect(shouldAnswer(offTopic, model)).toBe(false);
     expect(shouldAnswer(onTopic, model)).toBe(true);
+  });
+
+  it('splits a question into the words a document has and those it lacks, keeping word order', () => {
+    const has = new Set(['social', 'worker', 'mani']);
+    expect(unmatchedWords('How many social workers were sacked?', (t) => has.has(t))).toEqual({ kept: 'How many social workers were', missing: ['sacked?'] });
+    // Function words have no search terms, so they are never "missing"; a possessive is judged by its stem.
+    expect(unmatchedWords("What did the Prime Minister's office say?", () => false)).toEqual({ kept: 'What did the say?', missing: ['Prime', "Minister's", 'office'] });
+    expect(unmatchedWords('  ', () => false)).toEqual({ kept: '', missing: [] });
+  });
+
+  it('chooses the ask floor that separates answerable from unanswerable questions, and none when nothing is gained', () => {
+    const answerable = [0.05, 0.01, 0, -0.004].map((askDelta) => ({ answerable: true, modelAnswers: true, askDelta }));
+    const nearTopic = [-0.03, -0.07, -0.12].map((askDelta) => ({ answerable: false, modelAnswers: true, askDelta }));
+    const floor = chooseAskFloor([...answerable, ...nearTopic]);
+    expect(floor).toBeGreaterThan(-0.03);
+    expect(floor).toBeLessThanOrEqual(-0.004);
+    // Unanswerable questions the model already refuses leave the check nothing to earn.
+    expect(chooseAskFloor([...answerable, ...nearTopic.map((e) => ({ ...e, modelAnswers: false }))])).toBe(-Infinity);
+    // Left out, a question is decided by the others' floor: here every decision stays right.
+    expect(leaveOneOut([...answerable, ...nearTopic, ...nearTopic])).toEqual([true, true, true, true, false, false, false, false, false, false]);
   });
 
   it('weights rare words above common ones in coverage', () => {

@@ -44,14 +44,16 @@ describe('quality as the corpus grows', () => {
     expect(beside.recallAt3).toBe(alone.recallAt3);
   }, 300_000);
 
-  it('quotes the articles, never an address, for every answerable gold question', async () => {
+  it('answers the same answerable gold questions as on the articles alone, always quoting the articles, never an address', async () => {
     const gold = parseGold(GOLD, await readFile(GOLD, 'utf8')).filter((g) => !g.unanswerable);
-    const result = await cli(['ask', '--json'], mixed, gold.map((g) => g.q).join('\n'));
-    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { answered: boolean; quotes: { doc: string }[] });
-    expect(answers).toHaveLength(gold.length);
-    for (const answer of answers) {
-      expect(answer.answered).toBe(true);
-      expect(articleFiles.has(answer.quotes[0]!.doc), answer.quotes[0]!.doc).toBe(true);
-    }
+    const ask = async (env: Record<string, string>) => {
+      const result = await cli(['ask', '--json'], env, gold.map((g) => g.q).join('\n'));
+      return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { answered: boolean; quotes: { doc: string }[] });
+    };
+    const [alone, beside] = [await ask(articles), await ask(mixed)];
+    expect(beside).toHaveLength(gold.length);
+    expect(beside.map((a) => a.answered)).toEqual(alone.map((a) => a.answered));
+    expect(beside.filter((a) => a.answered).length).toBeGreaterThan(gold.length / 2);
+    for (const answer of beside.filter((a) => a.answered)) expect(articleFiles.has(answer.quotes[0]!.doc), answer.quotes[0]!.doc).toBe(true);
   }, 120_000);
 });

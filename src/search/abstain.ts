@@ -9,6 +9,7 @@
  * off-topic question turns up somewhere, but rarely all in one document.
  */
 import model from './abstain-model.json' with { type: 'json' };
+import { termsOf } from './terms.js';
 
 export interface AbstainFeatures {
   /** Best query–sentence cosine among candidates. */
@@ -55,4 +56,25 @@ export function answerProbability(features: AbstainFeatures, m: AbstainModel = C
 
 export function shouldAnswer(features: AbstainFeatures, m: AbstainModel = CALIBRATED): boolean {
   return answerProbability(features, m) >= m.threshold;
+}
+
+/**
+ * The second check, on questions the model would answer: does the best
+ * passage address what is asked, or only its topic? "How many social workers
+ * were sacked?" matches a caseload sentence on every word but "sacked". The
+ * engine embeds the question without its words that the best passage's
+ * document lacks; when that makes it closer to the passage by more than
+ * this, those words pulled away from it, and the question goes unanswered.
+ * Chosen by leave-one-out over all three gold files (README, Abstention).
+ */
+export const ASK_DELTA_FLOOR = -0.02;
+
+/**
+ * The question's words split by whether `present` holds for their search
+ * terms; words without search terms ("did", "the") count as present.
+ */
+export function unmatchedWords(question: string, present: (term: string) => boolean): { kept: string; missing: string[] } {
+  const words = question.split(/\s+/).filter(Boolean);
+  const isMissing = words.map((word) => termsOf(word).some((term) => !present(term)));
+  return { kept: words.filter((_, i) => !isMissing[i]).join(' '), missing: words.filter((_, i) => isMissing[i]) };
 }

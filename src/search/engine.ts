@@ -8,7 +8,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { fail } from '../errors.js';
 import { selectQuotes, type Quote } from '../quote/select.js';
 import { vectorOf, type LoadedIndex } from '../store/load.js';
-import { idf, shouldAnswer, weightedCoverage, type AbstainFeatures } from './abstain.js';
+import { ASK_DELTA_FLOOR, idf, shouldAnswer, unmatchedWords, weightedCoverage, type AbstainFeatures } from './abstain.js';
 import { fuse, type Signals } from './fusion.js';
 import { queryTerms, termsOf } from './terms.js';
 
@@ -27,11 +27,19 @@ export interface Timings {
   embedMs: number;
   vectorMs: number;
   lexicalMs: number;
+  /** Fusion, abstention and quote selection. */
   fuseMs: number;
+  /** The ask check's second embedding; 0 when it did not run. */
+  askMs: number;
 }
 
 export interface Explained extends Answer {
   features: AbstainFeatures;
+  /**
+   * Cosine of the question with the best passage minus that of the question without the words the
+   * passage's document lacks; 0 when none is missing or the model already refused.
+   */
+  askDelta: number;
   /** Best-first candidates (before quote selection), for evaluation and debugging. */
   ranking: { position: number; score: number; signals: Signals }[];
   timings: Timings;
@@ -133,18 +141,32 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
       documentCoverage: best ? weightedCoverage(terms, weight, (t) => lexical.occursBetween(t, ...documentSpan(best.item))) : 0,
       passageCoverage: best ? weightedCoverage(terms, weight, (t) => termsOfParagraph(best.item).has(t)) : 0,
     };
-    const answered = best !== undefined && shouldAnswer(features);
+    let answered = best !== undefined && shouldAnswer(features);
+    const rankMs = lap();
+    let askDelta = 0;
+    if (answered) {
+      const [from, to] = documentSpan(best!.item);
+      const { kept, missing } = unmatchedWords(question, (t) => lexical.occursBetween(t, from, to));
+      if (missing.length > 0 && kept !== '') {
+        // Embedded on its own, not batched with the question: a batch would shift both int8 vectors.
+        const [without] = await embedder.embed([kept]);
+        askDelta = cos(best!.item) - dot(without!, row(best!.item));
+        answered = askDelta >= ASK_DELTA_FLOOR;
+      }
+    }
+    const askMs = lap();
     const quotes = answered
       ? selectQuotes({ sentences: passages, documents: index.documents, ranked: ranked.map((r) => ({ position: r.item, score: r.score })), top })
       : [];
-    const fuseMs = lap();
+    const fuseMs = rankMs + lap();
     return {
       question,
       answered,
       quotes,
       features,
+      askDelta,
       ranking: ranked.map((r) => ({ position: r.item, score: r.score, signals: r.signals })),
-      timings: { embedMs, vectorMs, lexicalMs, fuseMs },
+      timings: { embedMs, vectorMs, lexicalMs, fuseMs, askMs },
     };
   }
 
