@@ -10,12 +10,9 @@
  * chosen on all files. It writes nothing: copy the floor into abstain.ts.
  */
 import 'dotenv/config';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config/env.js';
-import { openEmbedder, openEngine } from '../src/open.js';
 import { shouldAnswer } from '../src/search/abstain.js';
-import { parseGold } from '../src/search/metrics.js';
+import { balancedAccuracy, explainGold } from './calibrate.js';
 
 export interface FloorExample {
   answerable: boolean;
@@ -28,12 +25,7 @@ const GRID = [-Infinity, -0.1, -0.08, -0.06, -0.05, -0.04, -0.03, -0.025, -0.02,
 
 const answers = (e: FloorExample, floor: number) => e.modelAnswers && e.askDelta >= floor;
 
-/** Balanced accuracy: share of answerable questions answered plus share of unanswerable ones refused. */
-function balanced(examples: readonly FloorExample[], floor: number): number {
-  const positives = examples.filter((e) => e.answerable);
-  const negatives = examples.filter((e) => !e.answerable);
-  return positives.filter((e) => answers(e, floor)).length / Math.max(positives.length, 1) + negatives.filter((e) => !answers(e, floor)).length / Math.max(negatives.length, 1);
-}
+const balanced = (examples: readonly FloorExample[], floor: number) => balancedAccuracy(examples, (e) => answers(e, floor));
 
 /**
  * The grid floor with the best balanced accuracy. A gain smaller than half of one question of the
@@ -50,15 +42,12 @@ export function leaveOneOut(examples: readonly FloorExample[]): boolean[] {
 }
 
 async function main(files: string[]): Promise<void> {
-  const config = loadConfig();
-  const engine = await openEngine(config, await openEmbedder(config), { onMessage: (l) => console.error(l) });
-  const examples: (FloorExample & { file: string })[] = [];
-  for (const file of files) {
-    for (const gold of parseGold(file, await readFile(file, 'utf8'))) {
-      const { features, askDelta } = await engine.explain(gold.q);
-      examples.push({ file, answerable: !gold.unanswerable, modelAnswers: shouldAnswer(features), askDelta });
-    }
-  }
+  const examples = (await explainGold(files)).map(({ file, answerable, explained }) => ({
+    file,
+    answerable,
+    modelAnswers: shouldAnswer(explained.features),
+    askDelta: explained.askDelta,
+  }));
   const decided = leaveOneOut(examples);
   const pct = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
   for (const file of files) {

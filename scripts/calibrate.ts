@@ -13,11 +13,32 @@ import { loadConfig } from '../src/config/env.js';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { openEmbedder, openEngine } from '../src/open.js';
 import { answerProbability, FEATURE_NAMES, type AbstainFeatures, type AbstainModel } from '../src/search/abstain.js';
+import type { Explained } from '../src/search/engine.js';
 import { parseGold } from '../src/search/metrics.js';
 
 interface Example {
   features: AbstainFeatures;
   answerable: boolean;
+}
+
+/** Every question of the gold files, explained by an engine over the configured corpus and index. */
+export async function explainGold(files: readonly string[]): Promise<{ file: string; answerable: boolean; explained: Explained }[]> {
+  const config = loadConfig();
+  const engine = await openEngine(config, await openEmbedder(config), { onMessage: (l) => console.error(l) });
+  const explained: { file: string; answerable: boolean; explained: Explained }[] = [];
+  for (const file of files) {
+    for (const gold of parseGold(file, await readFile(file, 'utf8'))) {
+      explained.push({ file, answerable: !gold.unanswerable, explained: await engine.explain(gold.q) });
+    }
+  }
+  return explained;
+}
+
+/** Share of answerable questions answered plus share of unanswerable ones refused (each 0 for an empty class). */
+export function balancedAccuracy<T extends { answerable: boolean }>(examples: readonly T[], answers: (e: T) => boolean): number {
+  const positives = examples.filter((e) => e.answerable);
+  const negatives = examples.filter((e) => !e.answerable);
+  return positives.filter(answers).length / Math.max(positives.length, 1) + negatives.filter((e) => !answers(e)).length / Math.max(negatives.length, 1);
 }
 
 export function fitLogistic(examples: readonly Example[], epochs = 20000, rate = 0.5, l2 = 1e-3): Omit<AbstainModel, 'threshold'> {
@@ -38,13 +59,10 @@ export function fitLogistic(examples: readonly Example[], epochs = 20000, rate =
 }
 
 export function chooseThreshold(examples: readonly Example[], model: Omit<AbstainModel, 'threshold'>): number {
-  const positives = examples.filter((e) => e.answerable);
-  const negatives = examples.filter((e) => !e.answerable);
   let best = { threshold: 0.5, score: -1 };
   for (let t = 0.05; t <= 0.95; t += 0.01) {
     const m = { ...model, threshold: t };
-    const accept = (e: Example) => answerProbability(e.features, m) >= t;
-    const score = positives.filter(accept).length / positives.length + negatives.filter((e) => !accept(e)).length / negatives.length;
+    const score = balancedAccuracy(examples, (e) => answerProbability(e.features, m) >= t);
     // >= keeps moving to higher thresholds on ties: refuse when unsure.
     if (score >= best.score) best = { threshold: Number(t.toFixed(2)), score };
   }
@@ -52,15 +70,7 @@ export function chooseThreshold(examples: readonly Example[], model: Omit<Abstai
 }
 
 async function main(files: string[]): Promise<void> {
-  const config = loadConfig();
-  const engine = await openEngine(config, await openEmbedder(config), { onMessage: (l) => console.error(l) });
-  const examples: Example[] = [];
-  for (const file of files) {
-    for (const gold of parseGold(file, await readFile(file, 'utf8'))) {
-      const { features } = await engine.explain(gold.q);
-      examples.push({ features, answerable: !gold.unanswerable });
-    }
-  }
+  const examples: Example[] = (await explainGold(files)).map(({ answerable, explained }) => ({ features: explained.features, answerable }));
   const fitted = fitLogistic(examples);
   const model: AbstainModel = { ...fitted, threshold: chooseThreshold(examples, fitted) };
   const round = (x: number) => Number(x.toFixed(3));
