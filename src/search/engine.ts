@@ -135,18 +135,20 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
     const ranked = fuse(scored);
     const best = ranked[0];
     const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
+    // Both the coverage feature and the ask check ask which question terms the best passage's document has.
+    const bestSpan = best ? documentSpan(best.item) : undefined;
+    const inBestDocument = (t: string) => bestSpan !== undefined && lexical.occursBetween(t, ...bestSpan);
     const features: AbstainFeatures = {
       topDense: Math.max(0, ...scored.map((s) => s.signals.dense)),
       topContext: Math.max(0, ...scored.map((s) => s.signals.context)),
-      documentCoverage: best ? weightedCoverage(terms, weight, (t) => lexical.occursBetween(t, ...documentSpan(best.item))) : 0,
+      documentCoverage: best ? weightedCoverage(terms, weight, inBestDocument) : 0,
       passageCoverage: best ? weightedCoverage(terms, weight, (t) => termsOfParagraph(best.item).has(t)) : 0,
     };
     let answered = best !== undefined && shouldAnswer(features);
     const rankMs = lap();
     let askDelta = 0;
     if (answered) {
-      const [from, to] = documentSpan(best!.item);
-      const { kept, missing } = unmatchedWords(question, (t) => lexical.occursBetween(t, from, to));
+      const { kept, missing } = unmatchedWords(question, inBestDocument);
       if (missing.length > 0 && kept !== '') {
         // Embedded on its own, not batched with the question: a batch would shift both int8 vectors.
         const [without] = await embedder.embed([kept]);
