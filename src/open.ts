@@ -5,16 +5,19 @@
 import type { Config } from './config/env.js';
 import { corpusStamps, readCorpus, type CorpusRead } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
+import { liveTexts } from './corpus/live.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
 import { sameModel } from './store/format.js';
 import { currentGeneration } from './store/layout.js';
-import { loadIndex, readManifest, type LoadedIndex } from './store/load.js';
+import { loadIndex, readManifest, searchView, type LoadedIndex } from './store/load.js';
 
 export interface Hooks {
   /** Human-readable progress lines (stderr in the CLI, the log in the bot). */
   onMessage?: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Documents whose quotes failed the verbatim check (edited since they were indexed): they need re-indexing. */
+  onStale?: (docs: string[]) => void;
 }
 
 export function openEmbedder(config: Config): Promise<Embedder> {
@@ -57,7 +60,8 @@ export async function updateIndex(config: Config, embedder: Embedder, hooks: Hoo
     indexDir: config.indexDir,
     embedder,
     ...options,
-    ...hooks,
+    ...(hooks.onMessage ? { onMessage: hooks.onMessage } : {}),
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
   });
   report.warnings.forEach((w) => hooks.onMessage?.(w));
   return report;
@@ -71,6 +75,14 @@ export function preloadIndex(config: Config): Promise<LoadedIndex | undefined> {
   return loadIndex(config.indexDir).catch(() => undefined);
 }
 
+/** An engine over a loaded index, checking its quotes against the corpus folder as it is now. */
+export function engineOver(config: Config, index: LoadedIndex, embedder: Embedder, hooks: Hooks = {}): SearchEngine {
+  return createSearchEngine(searchView(index), embedder, {
+    liveText: liveTexts(config.corpusDir),
+    ...(hooks.onStale ? { onStale: hooks.onStale } : {}),
+  });
+}
+
 /** An engine over a current index, building or updating the index first when needed. */
 export async function openEngine(
   config: Config,
@@ -82,9 +94,9 @@ export async function openEngine(
   if (reason) {
     hooks.onMessage?.(reason);
     await updateIndex(config, embedder, hooks, corpus ? { corpus } : {});
-    return createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
+    return engineOver(config, await loadIndex(config.indexDir, embedder), embedder, hooks);
   }
   const early = await preloaded;
   const usable = early !== undefined && early.dir === (await currentGeneration(config.indexDir)) && sameModel(early.manifest, embedder);
-  return createSearchEngine(usable ? early : await loadIndex(config.indexDir, embedder), embedder);
+  return engineOver(config, usable ? early : await loadIndex(config.indexDir, embedder), embedder, hooks);
 }

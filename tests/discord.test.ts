@@ -11,8 +11,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config/env.js';
 import { createBot, type Bot } from '../src/discord/bot.js';
 import type { Embedder } from '../src/embed/embedder.js';
-import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
-import { createSearchEngine, type SearchEngine } from '../src/search/engine.js';
+import { engineOver, openEmbedder, openEngine, updateIndex } from '../src/open.js';
+import type { SearchEngine } from '../src/search/engine.js';
 import { loadIndex } from '../src/store/load.js';
 import { watchGeneration } from '../src/store/watch.js';
 import { BOT_ID, CHANNEL_ID, FakeDiscord, replyTo, TOKEN, type RecordedRequest } from './support/fake-discord.js';
@@ -215,7 +215,7 @@ describe('index swap', () => {
       const stop = watchGeneration(
         paths.indexDir,
         async () => {
-          engine = createSearchEngine(await loadIndex(paths.indexDir, embedder), embedder);
+          engine = engineOver(configFor(), await loadIndex(paths.indexDir, embedder), embedder);
           stop();
           resolve();
         },

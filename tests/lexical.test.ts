@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalData, lexicalIndex, recallCounts } from '../src/search/lexical.js';
-import { queryTerms, termsOf } from '../src/search/terms.js';
+import { buildLexicalData, lexicalIndex, recallCounts } from '../src/lexical/bm25.js';
+import { queryTerms, termsOf } from '../src/lexical/terms.js';
 import { decodeLexical, encodeLexical } from '../src/store/lexical-file.js';
 
 const WORDS = ['council', 'children', 'ofsted', 'inadequate', 'social', 'workers', 'budget', 'the', 'of', 'report', 'Coventry', '£5.6m', 'board', 'safeguarding'];

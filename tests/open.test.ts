@@ -46,13 +46,13 @@ describe('staleness', () => {
   it('uses an index read ahead of the model only while it is the current generation', async () => {
     await updateIndex(config, embedder, {});
     const early = await preloadIndex(config);
-    expect((await openEngine(config, embedder, {}, Promise.resolve(early))).index).toBe(early);
+    expect((await openEngine(config, embedder, {}, Promise.resolve(early))).index.passages).toBe(early!.passages);
 
     // A rebuild publishes a new generation: the early read is stale and must not be served.
     await updateIndex(config, embedder, {}, { force: true });
     const engine = await openEngine(config, embedder, {}, Promise.resolve(early));
-    expect(engine.index).not.toBe(early);
-    expect(engine.index.dir).toBe(await currentGeneration(config.indexDir));
+    expect(engine.index.passages).not.toBe(early!.passages);
+    expect(engine.index.generation).toBe(await currentGeneration(config.indexDir));
     expect(await preloadIndex(loadConfig({ CORPUS_DIR: config.corpusDir, INDEX_DIR: join(config.indexDir, 'nowhere') }))).toBeUndefined();
   });
 

@@ -1,27 +1,37 @@
-/** Pure ranking, abstention and quote selection on fixed data: each case says why the winner wins. */
+/** Pure ranking, the verdict and quote selection on fixed data: each case says why the winner wins. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandQuote, nearDuplicate, selectQuotes, type SentenceRef } from '../src/quote/select.js';
-import { answerProbability, idf, shouldAnswer, unmatchedWords, weightedCoverage, type AbstainModel } from '../src/search/abstain.js';
-import { chooseAskFloor, leaveOneOut } from '../scripts/ask-floor.js';
-import { fuse, type Signals } from '../src/search/fusion.js';
-import { queryTerms, termsOf } from '../src/search/terms.js';
+import { expandQuote, highlights, nearDuplicate, selectQuotes, type SentenceRef } from '../src/quote/select.js';
+import { decide, idf, probability, weightedCoverage, type DecisionFeatures, type DecisionModel } from '../src/search/decide.js';
+import { fuse, type Weights } from '../src/search/fusion.js';
+import { SIGNAL_NAMES, type Signals } from '../src/search/signals.js';
+import { queryTerms, termsOf } from '../src/lexical/terms.js';
 
-const candidate = (item: string, dense: number, lexical: number, context = dense) => ({ item, signals: { dense, context, lexical } satisfies Signals });
+const WEIGHTS: Weights = { dense: 1, window: 0.3, paragraph: 0, lexical: 0.6, type: 0.5, speaker: 0.3 };
+const signals = (dense: number, lexical: number, extra: Partial<Signals> = {}): Signals =>
+  ({ dense, window: dense, paragraph: dense, lexical, type: 0, speaker: 0, ...extra });
+const candidate = (item: string, dense: number, lexical: number, extra: Partial<Signals> = {}) => ({ item, signals: signals(dense, lexical, extra) });
 
 describe('fuse', () => {
   it('puts a sentence that is both semantically and lexically close first', () => {
-    const ranked = fuse([candidate('paraphrase only', 0.6, 0), candidate('both', 0.58, 9), candidate('keyword only', 0.2, 10)]);
+    const ranked = fuse([candidate('paraphrase only', 0.6, 0), candidate('both', 0.58, 9), candidate('keyword only', 0.2, 10)], WEIGHTS);
     expect(ranked[0]!.item).toBe('both');
   });
 
   it('lets strong meaning beat a weak keyword overlap', () => {
-    const ranked = fuse([candidate('meaning', 0.7, 1), candidate('keyword', 0.3, 2), candidate('noise', 0.25, 0)]);
+    const ranked = fuse([candidate('meaning', 0.7, 1), candidate('keyword', 0.3, 2), candidate('noise', 0.25, 0)], WEIGHTS);
     expect(ranked[0]!.item).toBe('meaning');
   });
 
+  it('lifts the sentence holding a value of the asked type above an equally close one without it', () => {
+    // "How much is being invested?": both sentences are about investment, only one holds a sum.
+    const ranked = fuse([candidate('no sum', 0.6, 3), candidate('holds £5.6m', 0.59, 3, { type: 1 }), candidate('noise', 0.2, 0)], WEIGHTS);
+    expect(ranked[0]!.item).toBe('holds £5.6m');
+    expect(fuse([candidate('no sum', 0.6, 3), candidate('holds £5.6m', 0.59, 3, { type: 1 })], { ...WEIGHTS, type: 0 })[0]!.item).toBe('no sum');
+  });
+
   it('ignores a signal that does not vary instead of dividing by zero', () => {
-    const ranked = fuse([candidate('a', 0.5, 3), candidate('b', 0.4, 3)]);
+    const ranked = fuse([candidate('a', 0.5, 3), candidate('b', 0.4, 3)], WEIGHTS);
     expect(ranked.map((r) => r.item)).toEqual(['a', 'b']);
     expect(ranked.every((r) => Number.isFinite(r.score))).toBe(true);
   });
@@ -29,8 +39,8 @@ describe('fuse', () => {
   it('is a permutation of its input, sorted by score, for any signals', () => {
     const signal = fc.double({ min: -1, max: 50, noNaN: true });
     fc.assert(
-      fc.property(fc.array(fc.tuple(signal, signal, signal), { maxLength: 30 }), (rows) => {
-        const ranked = fuse(rows.map(([d, c, l], i) => ({ item: i, signals: { dense: d, context: c, lexical: l } })));
+      fc.property(fc.array(fc.array(signal, { minLength: SIGNAL_NAMES.length, maxLength: SIGNAL_NAMES.length }), { maxLength: 30 }), (rows) => {
+        const ranked = fuse(rows.map((row, i) => ({ item: i, signals: Object.fromEntries(SIGNAL_NAMES.map((k, j) => [k, row[j]!])) as unknown as Signals })), WEIGHTS);
         expect(ranked.map((r) => r.item).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i));
         for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]!.score).toBeGreaterThanOrEqual(ranked[i]!.score);
       }),
@@ -38,34 +48,24 @@ describe('fuse', () => {
   });
 });
 
-describe('abstention', () => {
-  const model: AbstainModel = { weights: { topDense: 2, topContext: 0, documentCoverage: 5, passageCoverage: 3 }, bias: -5, threshold: 0.5 };
+describe('the verdict', () => {
+  const model: DecisionModel = {
+    onTopic: { weights: { topDense: 4, documentCoverage: 6 }, bias: -5, threshold: 0.5 },
+    answers: { weights: { topDense: 3, passageCoverage: 4, typeOk: 4 }, bias: -6, threshold: 0.5 },
+  };
+  const features = (f: Partial<DecisionFeatures>): DecisionFeatures => ({ topDense: 0.5, bestParagraph: 0.4, documentCoverage: 0.9, passageCoverage: 0.8, typeOk: 1, ...f });
 
-  it('refuses a question whose distinctive words are absent from the corpus, however close the cosine', () => {
-    const offTopic = { topDense: 0.55, topContext: 0.5, documentCoverage: 0.15, passageCoverage: 0.1 };
-    const onTopic = { topDense: 0.45, topContext: 0.45, documentCoverage: 0.9, passageCoverage: 0.6 };
-    expect(shouldAnswer(offTopic, model)).toBe(false);
-    expect(shouldAnswer(onTopic, model)).toBe(true);
+  it('refuses a question whose distinctive words are absent from the best document, however close the cosine', () => {
+    expect(decide(features({ topDense: 0.55, documentCoverage: 0.1, passageCoverage: 0.1 }), model)).toBe('refused');
   });
 
-  it('splits a question into the words a document has and those it lacks, keeping word order', () => {
-    const has = new Set(['social', 'worker', 'mani']);
-    expect(unmatchedWords('How many social workers were sacked?', (t) => has.has(t))).toEqual({ kept: 'How many social workers were', missing: ['sacked?'] });
-    // Function words have no search terms, so they are never "missing"; a possessive is judged by its stem.
-    expect(unmatchedWords("What did the Prime Minister's office say?", () => false)).toEqual({ kept: 'What did the say?', missing: ['Prime', "Minister's", 'office'] });
-    expect(unmatchedWords('  ', () => false)).toEqual({ kept: '', missing: [] });
+  it('answers an on-topic question whose best passage holds the asked kind of value', () => {
+    expect(decide(features({}), model)).toBe('answered');
   });
 
-  it('chooses the ask floor that separates answerable from unanswerable questions, and none when nothing is gained', () => {
-    const answerable = [0.05, 0.01, 0, -0.004].map((askDelta) => ({ answerable: true, modelAnswers: true, askDelta }));
-    const nearTopic = [-0.03, -0.07, -0.12].map((askDelta) => ({ answerable: false, modelAnswers: true, askDelta }));
-    const floor = chooseAskFloor([...answerable, ...nearTopic]);
-    expect(floor).toBeGreaterThan(-0.03);
-    expect(floor).toBeLessThanOrEqual(-0.004);
-    // Unanswerable questions the model already refuses leave the check nothing to earn.
-    expect(chooseAskFloor([...answerable, ...nearTopic.map((e) => ({ ...e, modelAnswers: false }))])).toBe(-Infinity);
-    // Left out, a question is decided by the others' floor: here every decision stays right.
-    expect(leaveOneOut([...answerable, ...nearTopic, ...nearTopic])).toEqual([true, true, true, true, false, false, false, false, false, false]);
+  it('calls it related, not answered, when the best passage is on topic but holds no value of the asked type', () => {
+    // "How old is <a named councillor>?": the passage names them and matches every word but holds no age.
+    expect(decide(features({ typeOk: 0 }), model)).toBe('related');
   });
 
   it('weights rare words above common ones in coverage', () => {
@@ -79,9 +79,8 @@ describe('abstention', () => {
   it('is monotone: more coverage never lowers the probability of answering', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b) => {
-        const base = { topDense: 0.4, topContext: 0.4, passageCoverage: 0.3 };
         const [lo, hi] = a < b ? [a, b] : [b, a];
-        expect(answerProbability({ ...base, documentCoverage: hi }, model)).toBeGreaterThanOrEqual(answerProbability({ ...base, documentCoverage: lo }, model));
+        expect(probability(features({ passageCoverage: hi }), model.answers)).toBeGreaterThanOrEqual(probability(features({ passageCoverage: lo }), model.answers));
       }),
     );
   });
@@ -118,6 +117,16 @@ describe('selectQuotes', () => {
     const quotes = selectQuotes({ sentences, documents, ranked, top: 5 });
     expect(quotes.map((q) => q.text)).toEqual(['A.', 'E.']);
     expect(nearDuplicate('The council met today.', 'the council met today')).toBe(true);
+  });
+
+  it('highlights the tagged values of the asked kinds inside the quote, in file offsets, merged when they overlap', () => {
+    const tagged: SentenceRef[] = [
+      { doc: 0, paragraph: 1, start: 100, end: 140, text: 'x'.repeat(40), after: '', tags: [[4, 105, 110], [5, 120, 126], [5, 124, 130], [7, 131, 135]] },
+    ];
+    expect(highlights(tagged, 0, 0, ['money', 'number'])).toEqual([[105, 110], [120, 130]]);
+    const [quote] = selectQuotes({ sentences: tagged, documents, ranked: [{ position: 0, score: 1 }], top: 1, answerKinds: ['date'] });
+    expect(quote!.highlight).toEqual([[131, 135]]);
+    expect(selectQuotes({ sentences: tagged, documents, ranked: [{ position: 0, score: 1 }], top: 1 })[0]!.highlight).toBeUndefined();
   });
 
   it('returns at most `top` quotes, best first', () => {

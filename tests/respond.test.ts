@@ -15,7 +15,7 @@ function embedTotal(reply: ReturnType<typeof answerReply>): number {
 describe('answerReply', () => {
   it('keeps every limit for many long quotes by showing fewer whole quotes, and says how many more matched', () => {
     const long = (n: number) => `${'Long sentence about the council budget and staffing. '.repeat(30)}End ${n}.`;
-    const answer: Answer = { question: 'q'.repeat(900), answered: true, quotes: Array.from({ length: 10 }, (_, i) => quote(long(i), i + 1)) };
+    const answer: Answer = { question: 'q'.repeat(900), verdict: 'answered', answered: true, related: [], quotes: Array.from({ length: 10 }, (_, i) => quote(long(i), i + 1)) };
     const reply = answerReply(answer, []);
     const embed = reply.embeds![0]!;
     expect(embed.description.length).toBeLessThanOrEqual(LIMITS.description);
@@ -28,7 +28,7 @@ describe('answerReply', () => {
   });
 
   it('escapes markdown so the rendered quote is the source text, and never allows pings', () => {
-    const reply = answerReply({ question: 'q', answered: true, quotes: [quote('A *bold* claim_with_underscores @everyone <@&123> ~~x~~ `code`.')] }, []);
+    const reply = answerReply({ question: 'q', verdict: 'answered', answered: true, related: [], quotes: [quote('A *bold* claim_with_underscores @everyone <@&123> ~~x~~ `code`.')] }, []);
     const description = reply.embeds![0]!.description;
     expect(description).toContain('\\*bold\\*');
     expect(description).toContain('\\_with\\_underscores');
@@ -37,7 +37,7 @@ describe('answerReply', () => {
   });
 
   it('falls back to a short content message when a single quote cannot fit', () => {
-    const reply = answerReply({ question: 'q', answered: true, quotes: [quote('x'.repeat(5000))] }, []);
+    const reply = answerReply({ question: 'q', verdict: 'answered', answered: true, related: [], quotes: [quote('x'.repeat(5000))] }, []);
     expect(reply.embeds).toBeUndefined();
     expect(reply.content!.length).toBeLessThanOrEqual(LIMITS.content);
     expect(reply.content).toMatch(/too long to show here \(5000 characters\): A title/);
@@ -57,7 +57,7 @@ describe('answer buttons', () => {
   const ids = (reply: ReturnType<typeof answerReply>) => reply.components?.flatMap((row) => row.components.map((c) => c.custom_id)) ?? [];
 
   it('offers More quotes carrying the question and how many were shown, and the two votes', () => {
-    const answer: Answer = { question: 'Who chairs the board?', answered: true, quotes: [quote('One.'), quote('Two.', 2), quote('Three.', 3)] };
+    const answer: Answer = { question: 'Who chairs the board?', verdict: 'answered', answered: true, related: [], quotes: [quote('One.'), quote('Two.', 2), quote('Three.', 3)] };
     const reply = answerReply(answer, [], { mayHaveMore: true });
     expect(ids(reply)).toEqual(['more:3:Who chairs the board?', 'vote:up', 'vote:down']);
     expect(parseButtonId(ids(reply)[0]!)).toEqual({ kind: 'more', shown: 3, question: 'Who chairs the board?' });
@@ -66,15 +66,15 @@ describe('answer buttons', () => {
   });
 
   it('has no More button when nothing more can match, or the question is too long to carry', () => {
-    const few: Answer = { question: 'q', answered: true, quotes: [quote('Only one.')] };
+    const few: Answer = { question: 'q', verdict: 'answered', answered: true, related: [], quotes: [quote('Only one.')] };
     expect(ids(answerReply(few, [], { mayHaveMore: false }))).toEqual(['vote:up', 'vote:down']);
-    const long: Answer = { question: 'w'.repeat(120), answered: true, quotes: [quote('One.')] };
+    const long: Answer = { question: 'w'.repeat(120), verdict: 'answered', answered: true, related: [], quotes: [quote('One.')] };
     expect(ids(answerReply(long, [], { mayHaveMore: true }))).toEqual(['vote:up', 'vote:down']);
   });
 
   it('continues from where the last page stopped, including quotes that did not fit before', () => {
     const long = (n: number) => `${'Long sentence about the council budget and staffing. '.repeat(30)}End ${n}.`;
-    const answer: Answer = { question: 'budget?', answered: true, quotes: Array.from({ length: 6 }, (_, i) => quote(long(i), i + 1)) };
+    const answer: Answer = { question: 'budget?', verdict: 'answered', answered: true, related: [], quotes: Array.from({ length: 6 }, (_, i) => quote(long(i), i + 1)) };
     const first = answerReply(answer, []);
     const shown = first.embeds![0]!.description.match(/^— /gm)!.length;
     expect(ids(first)[0]).toBe(`more:${shown}:budget?`);

@@ -12,7 +12,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
 import { openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
-import { parseGold, summarise, type ScoredAnswer } from '../search/metrics.js';
+import { parseGold, summarise, summariseBy, type ScoredAnswer } from '../search/metrics.js';
 import { progressHooks } from './progress.js';
 import { answerJson, renderAnswer, renderBuildReport, renderEval } from './render.js';
 
@@ -39,12 +39,24 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     const hooks = progressHooks(io.stderr, say);
     return { config, embedder: await embedderFor(config), hooks };
   };
-  /** The model and the index, their files read side by side. */
-  const prepareEngine = async (): Promise<{ config: Config; engine: SearchEngine }> => {
+  /**
+   * The model and the index, their files read side by side. Documents whose
+   * quotes failed the verbatim check are collected; `reindexStale` then
+   * brings the index up to date with them before the command ends.
+   */
+  const prepareEngine = async (): Promise<{ config: Config; engine: SearchEngine; reindexStale: () => Promise<void> }> => {
     const config = loadConfig(io.env);
     const preloaded = preloadIndex(config);
     const embedder = await embedderFor(config);
-    return { config, engine: await openEngine(config, embedder, progressHooks(io.stderr, say), preloaded) };
+    const stale = new Set<string>();
+    const hooks: Hooks = { ...progressHooks(io.stderr, say), onStale: (docs) => docs.forEach((d) => stale.add(d)) };
+    const engine = await openEngine(config, embedder, hooks, preloaded);
+    const reindexStale = async () => {
+      if (stale.size === 0) return;
+      say(`${[...stale].join(', ')} changed since it was indexed: its quotes were withheld. Re-indexing now.`);
+      say(renderBuildReport(await updateIndex(config, embedder, hooks)));
+    };
+    return { config, engine, reindexStale };
   };
 
   program
@@ -58,13 +70,14 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
       if (!Number.isInteger(top) || top < 1 || top > 10) throw fail('INVALID_ARGUMENT', '--top', options.top, 'must be a whole number from 1 to 10');
       const question = words.join(' ');
       if (!(options.json && question === '')) validateQuestion(question);
-      const { engine } = await prepareEngine();
+      const { engine, reindexStale } = await prepareEngine();
       if (question !== '') {
         const answer = await engine.ask(question, top);
         io.stdout.write(`${options.json ? answerJson(answer) : renderAnswer(answer, Boolean(io.stdout.isTTY))}\n`);
-        return;
+      } else {
+        exitCode = await answerLines(engine, top, io);
       }
-      exitCode = await answerLines(engine, top, io);
+      await reindexStale();
     });
 
   program
@@ -82,13 +95,15 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .description('score gold question files: R@1, R@3, MRR, abstention, verbatim check')
     .argument('<files...>', 'JSONL files of {"q", "expect": [...], "unanswerable"?}')
     .option('--json', 'print the summaries as JSON')
-    .action(async (files: string[], options: { json?: boolean }) => {
+    .option('--misses', 'also list each question not answered right (not for the frozen test split while tuning)')
+    .action(async (files: string[], options: { json?: boolean; misses?: boolean }) => {
       const { config, engine } = await prepareEngine();
       const summaries = [];
       for (const file of files) {
-        const summary = summarise(await evaluate(engine, config, file));
-        summaries.push({ file, ...summary });
-        if (!options.json) io.stdout.write(`${renderEval(file, summary)}\n\n`);
+        const results = await evaluate(engine, config, file);
+        const report = { summary: summarise(results), byType: summariseBy(results, 'type'), byStyle: summariseBy(results, 'style') };
+        summaries.push({ file, ...report.summary, byType: report.byType, byStyle: report.byStyle });
+        if (!options.json) io.stdout.write(`${renderEval(file, report, Boolean(options.misses))}\n\n`);
       }
       if (options.json) io.stdout.write(`${JSON.stringify(summaries)}\n`);
     });
@@ -126,8 +141,8 @@ async function evaluate(engine: SearchEngine, config: Config, file: string): Pro
   const results: ScoredAnswer[] = [];
   for (const g of gold) {
     const answer = await engine.ask(g.q, 3);
-    const nonVerbatim = answer.quotes.filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
-    results.push({ gold: g, answered: answer.answered, quotes: answer.quotes, nonVerbatim });
+    const nonVerbatim = [...answer.quotes, ...answer.related].filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
+    results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, nonVerbatim });
   }
   return results;
 }

@@ -3,6 +3,7 @@
  * caller's job; colour is a parameter so output piped to a file stays plain.
  */
 import pc from 'picocolors';
+import { pieces } from '../quote/pieces.js';
 import type { Quote } from '../quote/select.js';
 import type { Answer } from '../search/engine.js';
 import type { EvalSummary } from '../search/metrics.js';
@@ -14,29 +15,46 @@ export function citation(quote: Pick<Quote, 'title' | 'publisher' | 'date' | 'pa
 }
 
 export const NOT_IN_ARTICLES = 'That is not in the articles: no passage answers this question.';
+export const RELATED_HEADING = 'Not answered directly. The articles do not say this; the closest passages are:';
 
 export function renderAnswer(answer: Answer, color: boolean): string {
   const c = pc.createColors(color);
-  if (!answer.answered || answer.quotes.length === 0) return c.yellow(NOT_IN_ARTICLES);
-  return answer.quotes.map((q) => `“${q.text}”\n  ${c.dim(`— ${citation(q)}`)}`).join('\n\n');
+  const quote = (q: Quote) => {
+    const text = pieces(q).map((p) => (p.marked ? c.bold(c.underline(p.text)) : p.text)).join('');
+    return `“${text}”\n  ${c.dim(`— ${citation(q)}`)}`;
+  };
+  if (answer.verdict === 'answered' && answer.quotes.length > 0) return answer.quotes.map(quote).join('\n\n');
+  if (answer.verdict === 'related' && answer.related.length > 0) return [c.yellow(RELATED_HEADING), ...answer.related.map(quote)].join('\n\n');
+  return c.yellow(NOT_IN_ARTICLES);
 }
 
-/** The contract of `ask --json`: exactly these keys, best quote first. */
+function quoteJson(q: Quote) {
+  return {
+    text: q.text,
+    doc: q.doc,
+    start: q.start,
+    end: q.end,
+    score: Number(q.score.toFixed(4)),
+    title: q.title ?? null,
+    publisher: q.publisher ?? null,
+    date: q.date ?? null,
+    paragraph: q.paragraph,
+    highlight: q.highlight ?? [],
+  };
+}
+
+/**
+ * The contract of `ask --json`: exactly these keys, best quote first.
+ * `answered` is true only for the verdict "answered"; `related` holds the
+ * closest passages when the verdict is "related" (they do not answer).
+ */
 export function answerJson(answer: Answer): string {
   return JSON.stringify({
     question: answer.question,
     answered: answer.answered,
-    quotes: answer.quotes.map((q) => ({
-      text: q.text,
-      doc: q.doc,
-      start: q.start,
-      end: q.end,
-      score: Number(q.score.toFixed(4)),
-      title: q.title ?? null,
-      publisher: q.publisher ?? null,
-      date: q.date ?? null,
-      paragraph: q.paragraph,
-    })),
+    verdict: answer.verdict,
+    quotes: answer.quotes.map(quoteJson),
+    related: answer.related.map(quoteJson),
   });
 }
 
@@ -53,12 +71,36 @@ export function renderBuildReport(report: BuildReport): string {
   ].join('\n');
 }
 
-export function renderEval(file: string, s: EvalSummary): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** One row per group: answerable R@1 / R@3 / not answered, and unanswerable not answered / refused. */
+function groupTable(heading: string, groups: readonly { group: string; summary: EvalSummary }[]): string[] {
+  const cell = (n: number, value: string) => (n === 0 ? '—' : value);
+  return [
+    `| ${heading} | answerable | R@1 | R@3 | not answered | unanswerable | not answered | refused |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...groups.map(({ group, summary: s }) =>
+      `| ${group} | ${s.answerable} | ${cell(s.answerable, s.recallAt1.toFixed(2))} | ${cell(s.answerable, s.recallAt3.toFixed(2))} | ` +
+        `${cell(s.answerable, pct(s.falseAbstention))} | ${s.unanswerable} | ${cell(s.unanswerable, pct(s.abstention))} | ${cell(s.unanswerable, pct(s.refused))} |`,
+    ),
+  ];
+}
+
+export interface EvalReport {
+  summary: EvalSummary;
+  byType: { group: string; summary: EvalSummary }[];
+  byStyle: { group: string; summary: EvalSummary }[];
+}
+
+/** The eval figures; per-question misses only when asked for (never while tuning on a frozen split). */
+export function renderEval(file: string, { summary: s, byType, byStyle }: EvalReport, misses = false): string {
+  const labelled = (groups: EvalReport['byType']) => groups.length > 1 || groups[0]?.group !== 'unlabelled';
   return [
     `${file}: ${s.questions} questions (${s.answerable} answerable, ${s.unanswerable} unanswerable)`,
     `R@1 ${s.recallAt1.toFixed(3)}  R@3 ${s.recallAt3.toFixed(3)}  MRR ${s.mrr.toFixed(3)}`,
-    `abstention ${pct(s.abstention)}  false abstention ${pct(s.falseAbstention)}  non-verbatim ${s.nonVerbatim}`,
-    ...s.misses.map((m) => `  miss: ${m.q}${m.got ? `\n        got: ${m.got.slice(0, 140)}` : ' (refused)'}`),
+    `unanswerable not answered ${pct(s.abstention)} (refused ${pct(s.refused)})  answerable not answered ${pct(s.falseAbstention)}  non-verbatim ${s.nonVerbatim}`,
+    ...(labelled(byType) ? ['', ...groupTable('type', byType)] : []),
+    ...(labelled(byStyle) ? ['', ...groupTable('style', byStyle)] : []),
+    ...(misses ? s.misses.map((m) => `  miss: ${m.q}${m.got ? `\n        got: ${m.got.slice(0, 140)}` : ' (not answered)'}`) : []),
   ].join('\n');
 }

@@ -36,11 +36,19 @@ export interface CorpusRead {
 export function decodeText(bytes: Buffer): { text: string } | { error: string } {
   if (bytes.includes(0)) return { error: 'it looks binary (contains NUL bytes)' };
   try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    // A byte-order mark stays in the text: offsets then count what an editor or readFile shows, BOM included.
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     return { text };
   } catch {
     return { error: 'it is not valid UTF-8 text' };
   }
+}
+
+/** The text quotes are sliced from: the decoded file, or an HTML page's extracted text, with its metadata. */
+export function documentText(name: string, bytes: Buffer): { text: string; meta: DocMeta } | { error: string } {
+  const decoded = decodeText(bytes);
+  if ('error' in decoded) return decoded;
+  return /\.html?$/i.test(name) ? htmlToText(decoded.text) : { text: decoded.text, meta: {} };
 }
 
 async function documentNames(dir: string): Promise<string[]> {
@@ -89,13 +97,11 @@ export async function readCorpus(dir: string): Promise<CorpusRead> {
       warnings.push(fail('UNREADABLE_DOCUMENT', name, oneLine(error)).message);
       continue;
     }
-    const decoded = decodeText(bytes);
-    if ('error' in decoded) {
-      warnings.push(fail('UNREADABLE_DOCUMENT', name, decoded.error).message);
+    const page = documentText(name, bytes);
+    if ('error' in page) {
+      warnings.push(fail('UNREADABLE_DOCUMENT', name, page.error).message);
       continue;
     }
-    const isHtml = /\.html?$/i.test(name);
-    const page = isHtml ? htmlToText(decoded.text) : { text: decoded.text, meta: {} };
     const sidecar = await readSidecar(dir, name, warnings);
     documents.push({
       name,

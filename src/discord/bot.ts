@@ -20,7 +20,7 @@ import { MAX_QUOTES, PAGE, parseButtonId } from './buttons.js';
 import { recordFeedback } from './feedback.js';
 import { Gate } from './gate.js';
 import { RateLimiter } from './rate-limit.js';
-import { answerReply, NO_MENTIONS, plainReply, type ReplyPayload } from './respond.js';
+import { answerReply, NO_MENTIONS, plainReply, shownQuotes, type ReplyPayload } from './respond.js';
 import { VoteLedger } from './votes.js';
 
 export interface BotOptions {
@@ -66,9 +66,10 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     try {
       const current = engine();
       const result = await current.ask(question, top);
-      logger.debug({ question, answered: result.answered, quotes: result.quotes.length }, 'answered');
+      const shown = shownQuotes(result);
+      logger.debug({ question, verdict: result.verdict, quotes: shown.length }, 'answered');
       const titles = current.index.documents.map((doc) => doc.meta.title ?? doc.name);
-      return answerReply(result, titles, { skip, mayHaveMore: result.quotes.length === top });
+      return answerReply(result, titles, { skip, mayHaveMore: shown.length === top });
     } catch (error) {
       if (error instanceof QuotebotError) return plainReply(error.message);
       logger.error({ err: oneLine(error) }, 'question failed');

@@ -7,8 +7,7 @@ import 'dotenv/config';
 import pino from 'pino';
 import { loadConfig } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
-import { openEmbedder, openEngine, preloadIndex } from '../open.js';
-import { createSearchEngine } from '../search/engine.js';
+import { engineOver, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { loadIndex } from '../store/load.js';
 import { watchGeneration } from '../store/watch.js';
 import { createBot } from './bot.js';
@@ -22,10 +21,22 @@ async function main(): Promise<number> {
   if (!config.discord.token) throw fail('MISSING_TOKEN');
   const preloaded = preloadIndex(config);
   const embedder = await openEmbedder(config);
-  let engine = await openEngine(config, embedder, { onMessage: (line) => logger.info(line) }, preloaded);
+  // A quote that fails the verbatim check means a document changed since it was indexed: re-index once,
+  // in the background; the generation watcher below then switches to the new index.
+  let reindexing: Promise<unknown> | undefined;
+  const hooks: Hooks = {
+    onMessage: (line) => logger.info(line),
+    onStale: (docs) => {
+      logger.warn({ docs }, 'withheld quotes from documents changed since they were indexed; re-indexing');
+      reindexing ??= updateIndex(config, embedder, hooks)
+        .catch((error: unknown) => logger.error({ err: oneLine(error) }, 're-index failed'))
+        .finally(() => (reindexing = undefined));
+    },
+  };
+  let engine = await openEngine(config, embedder, hooks, preloaded);
   const stopWatching = watchGeneration(config.indexDir, async () => {
     try {
-      engine = createSearchEngine(await loadIndex(config.indexDir, embedder), embedder);
+      engine = engineOver(config, await loadIndex(config.indexDir, embedder), embedder, hooks);
       logger.info({ sentences: engine.index.passages.length }, 'switched to the new index');
     } catch (error) {
       logger.warn({ err: oneLine(error) }, 'kept the previous index');

@@ -6,6 +6,7 @@
  */
 import { escapeMarkdown } from 'discord.js';
 import { citation } from '../cli/render.js';
+import { pieces } from '../quote/pieces.js';
 import type { Answer } from '../search/engine.js';
 import { answerButtons, moreButtonId, type ActionRow } from './buttons.js';
 
@@ -41,8 +42,18 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Quotes the reply shows: the answer, or for "related" the closest passages. */
+export function shownQuotes(answer: Answer): Answer['quotes'] {
+  return answer.verdict === 'related' ? answer.related : answer.verdict === 'answered' ? answer.quotes : [];
+}
+
+export const RELATED_NOTE = '**Not answered directly.** The articles do not say this; these are the closest passages:';
+
+/** The quote, markdown escaped, its answering values in bold: emphasis goes around slices, the text is unchanged. */
 export function formatQuote(quote: Answer['quotes'][number]): string {
-  const body = escapeText(quote.text)
+  const body = pieces(quote)
+    .map((p) => (p.marked && p.text.trim() ? `**${escapeText(p.text)}**` : escapeText(p.text)))
+    .join('')
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n');
@@ -50,12 +61,14 @@ export function formatQuote(quote: Answer['quotes'][number]): string {
 }
 
 export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false }: PageOptions = {}): ReplyPayload {
-  if (!answer.answered || answer.quotes.length === 0) return notInArticles(coveredTitles);
-  const quotes = answer.quotes.slice(skip);
+  const all = shownQuotes(answer);
+  if (all.length === 0) return notInArticles(coveredTitles);
+  const quotes = all.slice(skip);
+  const intro = answer.verdict === 'related' ? RELATED_NOTE : '';
   if (quotes.length === 0) return plainReply('No further quotes match this question.');
   const title = truncate(escapeText(answer.question), LIMITS.title);
   const blocks: string[] = [];
-  let description = '';
+  let description = intro;
   for (const quote of quotes) {
     const block = formatQuote(quote);
     const next = description ? `${description}\n\n${block}` : block;
@@ -72,7 +85,8 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[], { 
       allowedMentions: NO_MENTIONS,
     };
   }
-  const footer = `Verbatim quotes from the articles${more > 0 ? ` · ${more} more matched but did not fit` : ''}`;
+  const kind = answer.verdict === 'related' ? 'Closest passages, not an answer' : 'Verbatim quotes from the articles';
+  const footer = `${kind}${more > 0 ? ` · ${more} more matched but did not fit` : ''}`;
   const moreId = more > 0 || mayHaveMore ? moreButtonId(answer.question, skip + blocks.length) : undefined;
   return {
     embeds: [{ title, description, color: EMBED_COLOUR, footer: { text: footer } }],

@@ -5,6 +5,7 @@
  * places. One quote per paragraph: a second hit from the same paragraph
  * would be a near-duplicate.
  */
+import { loadTags, type StoredTag, type ValueKind } from '../annotate/tags.js';
 import type { DocMeta } from '../segment/metadata.js';
 
 export interface SentenceRef {
@@ -15,6 +16,8 @@ export interface SentenceRef {
   text: string;
   /** Exact text between this sentence and the next one of the paragraph; '' at its end. */
   after: string;
+  /** Typed values in the sentence, document offsets. */
+  tags?: readonly StoredTag[];
 }
 
 export interface Quote {
@@ -27,6 +30,8 @@ export interface Quote {
   publisher?: string;
   date?: string;
   paragraph: number;
+  /** File offsets [start, end) of the values inside the quote that answer the question, in order; absent when none. */
+  highlight?: [number, number][];
 }
 
 const MAX_SENTENCES = 3;
@@ -78,9 +83,27 @@ export interface SelectInput {
   /** Positions into `sentences`, best first, with their fused scores. */
   ranked: readonly { position: number; score: number }[];
   top: number;
+  /** Which kinds of tagged value answer the question: those inside a quote are highlighted. */
+  answerKinds?: readonly ValueKind[];
 }
 
-export function selectQuotes({ sentences, documents, ranked, top }: SelectInput): Quote[] {
+/** The answering values inside sentences first..last, as sorted, non-overlapping file offsets. */
+export function highlights(sentences: readonly SentenceRef[], first: number, last: number, kinds: readonly ValueKind[]): [number, number][] {
+  const spans: [number, number][] = [];
+  for (let i = first; i <= last; i++) {
+    for (const tag of loadTags(sentences[i]!.tags ?? [])) if (kinds.includes(tag.kind)) spans.push([tag.start, tag.end]);
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const previous = merged.at(-1);
+    if (previous && span[0] < previous[1]) previous[1] = Math.max(previous[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
+
+export function selectQuotes({ sentences, documents, ranked, top, answerKinds = [] }: SelectInput): Quote[] {
   const quotes: Quote[] = [];
   const usedParagraphs = new Set<string>();
   for (const { position, score } of ranked) {
@@ -94,6 +117,7 @@ export function selectQuotes({ sentences, documents, ranked, top }: SelectInput)
     // The same wire copy in two files is one answer, not two.
     if (quotes.some((q) => nearDuplicate(q.text, text))) continue;
     const { name, meta } = documents[sentence.doc]!;
+    const marked = highlights(sentences, first, last, answerKinds);
     quotes.push({
       text,
       doc: name,
@@ -104,6 +128,7 @@ export function selectQuotes({ sentences, documents, ranked, top }: SelectInput)
       ...(meta.publisher ? { publisher: meta.publisher } : {}),
       ...(meta.date ? { date: meta.date } : {}),
       paragraph: sentence.paragraph,
+      ...(marked.length > 0 ? { highlight: marked } : {}),
     });
   }
   return quotes;

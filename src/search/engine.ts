@@ -1,52 +1,73 @@
 /**
- * Question → answer. Candidates come from two sides (HNSW nearest
- * sentences, BM25 matches); each is rescored exactly (cosine with the
- * sentence and with its neighbours, BM25), fused, and turned into quotes —
- * unless the abstention model says the corpus does not answer the question.
+ * Question → answer, as a pipeline of small stages:
+ *   candidates (HNSW ∪ BM25) → signals (dense at three grains, lexical,
+ *   answer type, speaker) → fusion → decide (answered | related | refused)
+ *   → quotes (selected, highlighted, checked verbatim against the live file).
+ * The engine sees the index only through SearchIndex; files and the model
+ * come in as parameters.
  */
+import { ANSWERED_BY, classifyQuestion, type Asked } from './answer-type.js';
+import { gatherCandidates } from './candidates.js';
+import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
+import { featuresFor } from './features.js';
+import { fuse, type Ranked, type Weights } from './fusion.js';
+import type { SearchIndex } from './index-view.js';
+import { scoreCandidates, type Signals } from './signals.js';
+import { TUNED } from './tuned.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail } from '../errors.js';
+import { queryTerms } from '../lexical/terms.js';
 import { selectQuotes, type Quote } from '../quote/select.js';
-import { vectorOf, type LoadedIndex } from '../store/load.js';
-import { ASK_DELTA_FLOOR, idf, shouldAnswer, unmatchedWords, weightedCoverage, type AbstainFeatures } from './abstain.js';
-import { fuse, type Signals } from './fusion.js';
-import { queryTerms, termsOf } from './terms.js';
+import { keepVerbatim, type LiveText } from '../quote/verify.js';
 
 export const MAX_QUESTION_LENGTH = 1000;
-const CANDIDATES = 40;
-/** Weight of each adjacent sentence in the context cosine; tuned on the gold sets (see README). */
-const NEIGHBOUR_WEIGHT = 0.3;
+/** Quotes selected beyond those shown, so a quote dropped by the verbatim check can be replaced. */
+const SPARE_QUOTES = 3;
 
 export interface Answer {
   question: string;
+  verdict: Verdict;
+  /** True only for the verdict 'answered'. */
   answered: boolean;
+  /** Quotes that answer (empty unless answered). */
   quotes: Quote[];
+  /** For 'related': the closest passages, which do not answer. */
+  related: Quote[];
 }
 
 export interface Timings {
   embedMs: number;
   vectorMs: number;
   lexicalMs: number;
-  /** Fusion, abstention and quote selection. */
+  /** Signals, fusion, the verdict and quote selection. */
   fuseMs: number;
-  /** The ask check's second embedding; 0 when it did not run. */
-  askMs: number;
+  /** Reading the live documents for the verbatim check. */
+  verifyMs: number;
 }
 
 export interface Explained extends Answer {
-  features: AbstainFeatures;
-  /**
-   * Cosine of the question with the best passage minus that of the question without the words the
-   * passage's document lacks; 0 when none is missing or the model already refused.
-   */
-  askDelta: number;
+  asked: Asked;
+  features: DecisionFeatures;
   /** Best-first candidates (before quote selection), for evaluation and debugging. */
   ranking: { position: number; score: number; signals: Signals }[];
   timings: Timings;
 }
 
+export interface Tuning {
+  weights: Weights;
+  decision: DecisionModel;
+}
+
+export interface EngineOptions {
+  /** The documents as they are now, for the verbatim check. */
+  liveText: LiveText;
+  /** Called with the documents whose quotes failed the verbatim check: they need re-indexing. */
+  onStale?: (docs: string[]) => void;
+  tuning?: Tuning;
+}
+
 export interface SearchEngine {
-  readonly index: LoadedIndex;
+  readonly index: SearchIndex;
   ask(question: string, top?: number): Promise<Answer>;
   explain(question: string, top?: number): Promise<Explained>;
 }
@@ -59,41 +80,24 @@ export function validateQuestion(raw: string): string {
   return question;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
-export function createSearchEngine(index: LoadedIndex, embedder: Embedder): SearchEngine {
+export function createSearchEngine(index: SearchIndex, embedder: Embedder, options: EngineOptions): SearchEngine {
   const { passages, lexical } = index;
-  const row = (position: number) => vectorOf(index, passages[position]!.label);
-  const sameParagraph = (a: number, b: number) =>
-    passages[b] !== undefined && passages[a]!.doc === passages[b]!.doc && passages[a]!.paragraph === passages[b]!.paragraph;
-  // Passages are in reading order, so each document is one run of positions: [first, end).
-  const documentStart = new Map<number, number>();
-  const documentEnd = new Map<number, number>();
-  passages.forEach((p, i) => {
-    if (!documentStart.has(p.doc)) documentStart.set(p.doc, i);
-    documentEnd.set(p.doc, i + 1);
-  });
-  const documentSpan = (position: number): [number, number] => {
-    const doc = passages[position]!.doc;
-    return [documentStart.get(doc)!, documentEnd.get(doc)!];
-  };
-  const paragraphTerms = new Map<string, Set<string>>();
-  const termsOfParagraph = (position: number): Set<string> => {
-    const p = passages[position]!;
-    const key = `${p.doc}:${p.paragraph}`;
-    let terms = paragraphTerms.get(key);
-    if (!terms) {
-      terms = new Set();
-      for (let i = position; i >= 0 && sameParagraph(position, i); i--) termsOf(passages[i]!.text).forEach((t) => terms!.add(t));
-      for (let i = position + 1; sameParagraph(position, i); i++) termsOf(passages[i]!.text).forEach((t) => terms!.add(t));
-      paragraphTerms.set(key, terms);
-    }
-    return terms;
-  };
+  const { weights, decision } = options.tuning ?? TUNED;
+  const features = featuresFor(index);
+
+  /** Up to `top` verified quotes from the ranking; stale documents are reported, their quotes never returned. */
+  async function quotesFrom(ranked: readonly Ranked<number>[], top: number, asked: Asked): Promise<Quote[]> {
+    const selected = selectQuotes({
+      sentences: passages,
+      documents: index.documents,
+      ranked: ranked.map((r) => ({ position: r.item, score: r.score })),
+      top: top + SPARE_QUOTES,
+      answerKinds: ANSWERED_BY[asked.type] ?? [],
+    });
+    const { kept, stale } = await keepVerbatim(selected, options.liveText);
+    if (stale.length > 0) options.onStale?.(stale);
+    return kept.slice(0, top);
+  }
 
   async function explain(rawQuestion: string, top = 3): Promise<Explained> {
     const question = validateQuestion(rawQuestion);
@@ -106,69 +110,30 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
     };
     const [query] = await embedder.embed([question]);
     const embedMs = lap();
-    const k = Math.min(CANDIDATES, index.graph.getCurrentCount());
-    const knn = k > 0 ? index.graph.searchKnn(Array.from(query!), k) : { neighbors: [] };
-    const vectorMs = lap();
     const terms = queryTerms(question);
     const lexicalHits = lexical.search(terms);
-    const lexicalTop = lexicalHits.top(CANDIDATES);
     const lexicalMs = lap();
-
-    const candidates = new Set<number>(lexicalTop);
-    for (const label of knn.neighbors) {
-      const position = index.positionOf.get(label);
-      if (position !== undefined) candidates.add(position);
-    }
-    const cosine = new Map<number, number>();
-    const cos = (position: number) => {
-      let value = cosine.get(position);
-      if (value === undefined) cosine.set(position, (value = dot(query!, row(position))));
-      return value;
-    };
-    const scored = [...candidates].map((position) => {
-      // Neighbours across paragraph breaks too: news quotes often follow their speaker's paragraph.
-      const neighbours = [position - 1, position + 1].filter((n) => passages[n]?.doc === passages[position]!.doc);
-      const context =
-        (cos(position) + NEIGHBOUR_WEIGHT * neighbours.reduce((s, n) => s + cos(n), 0)) / (1 + NEIGHBOUR_WEIGHT * neighbours.length);
-      return { item: position, signals: { dense: cos(position), context, lexical: lexicalHits.scoreOf(position) } };
-    });
-    const ranked = fuse(scored);
-    const best = ranked[0];
-    const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
-    // Both the coverage feature and the ask check ask which question terms the best passage's document has.
-    const bestSpan = best ? documentSpan(best.item) : undefined;
-    const inBestDocument = (t: string) => bestSpan !== undefined && lexical.occursBetween(t, ...bestSpan);
-    const features: AbstainFeatures = {
-      topDense: Math.max(0, ...scored.map((s) => s.signals.dense)),
-      topContext: Math.max(0, ...scored.map((s) => s.signals.context)),
-      documentCoverage: best ? weightedCoverage(terms, weight, inBestDocument) : 0,
-      passageCoverage: best ? weightedCoverage(terms, weight, (t) => termsOfParagraph(best.item).has(t)) : 0,
-    };
-    let answered = best !== undefined && shouldAnswer(features);
-    const rankMs = lap();
-    let askDelta = 0;
-    if (answered) {
-      const { kept, missing } = unmatchedWords(question, inBestDocument);
-      if (missing.length > 0 && kept !== '') {
-        // Embedded on its own, not batched with the question: a batch would shift both int8 vectors.
-        const [without] = await embedder.embed([kept]);
-        askDelta = cos(best!.item) - dot(without!, row(best!.item));
-        answered = askDelta >= ASK_DELTA_FLOOR;
-      }
-    }
-    const askMs = lap();
-    const quotes = answered
-      ? selectQuotes({ sentences: passages, documents: index.documents, ranked: ranked.map((r) => ({ position: r.item, score: r.score })), top })
-      : [];
-    const fuseMs = rankMs + lap();
+    const candidates = gatherCandidates(index, query!, lexicalHits);
+    const vectorMs = lap();
+    const asked = classifyQuestion(question);
+    const ranked = fuse(scoreCandidates({ index, query: query!, lexicalHits, asked }, candidates), weights);
+    const featuresOfBest = features(ranked, terms, asked);
+    let verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, decision) : 'refused';
+    const fuseMs = lap();
+    const shown = verdict === 'refused' ? [] : await quotesFrom(ranked, top, asked);
+    // Every candidate quote failed the verbatim check: there is nothing honest to show.
+    if (shown.length === 0) verdict = 'refused';
+    const verifyMs = lap();
     return {
       question,
-      answered,
-      quotes,
-      features,
-      askDelta,
+      verdict,
+      answered: verdict === 'answered',
+      quotes: verdict === 'answered' ? shown : [],
+      related: verdict === 'related' ? shown : [],
+      asked,
+      features: featuresOfBest,
       ranking: ranked.map((r) => ({ position: r.item, score: r.score, signals: r.signals })),
-      timings: { embedMs, vectorMs, lexicalMs, fuseMs, askMs },
+      timings: { embedMs, vectorMs, lexicalMs, fuseMs, verifyMs },
     };
   }
 
@@ -176,8 +141,8 @@ export function createSearchEngine(index: LoadedIndex, embedder: Embedder): Sear
     index,
     explain,
     async ask(question, top) {
-      const { answered, quotes, question: q } = await explain(question, top);
-      return { question: q, answered, quotes };
+      const { question: q, verdict, answered, quotes, related } = await explain(question, top);
+      return { question: q, verdict, answered, quotes, related };
     },
   };
 }

@@ -9,6 +9,10 @@ export interface GoldQuestion {
   q: string;
   expect: string[];
   unanswerable?: boolean;
+  /** What the question asks for (the recipe's label), for per-type figures. */
+  type?: string;
+  /** How it is phrased: plain, paraphrase, casual, pronoun, keyword, near-topic, off-topic. */
+  style?: string;
 }
 
 export interface EvalSummary {
@@ -18,9 +22,11 @@ export interface EvalSummary {
   recallAt1: number;
   recallAt3: number;
   mrr: number;
-  /** Share of unanswerable questions correctly refused. */
+  /** Share of unanswerable questions not given as answered (verdict related or refused). */
   abstention: number;
-  /** Share of answerable questions wrongly refused. */
+  /** Share of unanswerable questions refused outright (verdict refused). */
+  refused: number;
+  /** Share of answerable questions not given as answered. */
   falseAbstention: number;
   nonVerbatim: number;
   misses: { q: string; got?: string }[];
@@ -42,7 +48,13 @@ export function parseGold(file: string, text: string): GoldQuestion[] {
       if (typeof g.q !== 'string' || !Array.isArray(g.expect) || !g.expect.every((e) => typeof e === 'string')) {
         throw fail('GOLD_FILE_INVALID', file, n, 'needs "q" (string) and "expect" (array of strings)');
       }
-      return { q: g.q, expect: g.expect, ...(g.unanswerable ? { unanswerable: true } : {}) };
+      return {
+        q: g.q,
+        expect: g.expect,
+        ...(g.unanswerable ? { unanswerable: true } : {}),
+        ...(typeof g.type === 'string' ? { type: g.type } : {}),
+        ...(typeof g.style === 'string' ? { style: g.style } : {}),
+      };
     });
 }
 
@@ -60,6 +72,7 @@ export function hitRank(gold: GoldQuestion, quotes: readonly Pick<Quote, 'text'>
 
 export interface ScoredAnswer {
   gold: GoldQuestion;
+  verdict: 'answered' | 'related' | 'refused';
   answered: boolean;
   quotes: Quote[];
   /** Quotes whose text is not exactly fileText.slice(start, end). */
@@ -80,10 +93,21 @@ export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
     recallAt3: share(ranks.filter((r) => r >= 1 && r <= 3).length, answerable.length),
     mrr: share(ranks.reduce((s, r) => s + (r > 0 ? 1 / r : 0), 0), answerable.length),
     abstention: share(unanswerable.filter((r) => !r.answered).length, unanswerable.length),
+    refused: share(unanswerable.filter((r) => r.verdict === 'refused').length, unanswerable.length),
     falseAbstention: share(answerable.filter((r) => !r.answered).length, answerable.length),
     nonVerbatim: results.reduce((s, r) => s + r.nonVerbatim, 0),
     misses: results
       .filter((r) => (r.gold.unanswerable ? r.answered : rankOf(r) !== 1))
       .map((r) => ({ q: r.gold.q, ...(r.quotes[0] ? { got: r.quotes[0].text } : {}) })),
   };
+}
+
+/** Summaries per value of a gold label (type or style), in first-seen order; questions without the label count as "unlabelled". */
+export function summariseBy(results: readonly ScoredAnswer[], label: 'type' | 'style'): { group: string; summary: EvalSummary }[] {
+  const groups = new Map<string, ScoredAnswer[]>();
+  for (const r of results) {
+    const group = r.gold[label] ?? 'unlabelled';
+    groups.set(group, [...(groups.get(group) ?? []), r]);
+  }
+  return [...groups].map(([group, members]) => ({ group, summary: summarise(members) }));
 }

@@ -8,11 +8,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { annotateDocument, type Annotation } from '../annotate/annotate.js';
+import { createTagger, type Tagger } from '../annotate/tagger.js';
 import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { oneLine, QuotebotError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { buildLexicalData, recallCounts } from '../search/lexical.js';
+import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
 import { FORMAT_VERSION, HNSW_DEFAULTS, type Manifest, type Passage, type PassageStore } from './format.js';
@@ -74,14 +76,17 @@ async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined>
 }
 
 /**
- * Sentence breaking is most of a build's work after embedding. A document
- * whose text is unchanged and whose paragraphs come out the same (boilerplate
- * is decided across documents, so they can move) keeps the previous
- * generation's sentences.
+ * Sentence breaking and annotation are most of a build's work after
+ * embedding. A document whose text is unchanged and whose paragraphs come out
+ * the same (boilerplate is decided across documents, so they can move) keeps
+ * the previous generation's sentences and annotations.
  */
-function segmentReusing(documents: readonly SourceDocument[], previous: LoadedIndex | undefined): SegmentedDocument[] {
+async function segmentReusing(
+  documents: readonly SourceDocument[],
+  previous: LoadedIndex | undefined,
+): Promise<(SegmentedDocument & { annotations: Annotation[] })[]> {
   const layouts = layoutCorpus(documents.map((d) => d.text));
-  const before = new Map<string, Sentence[]>();
+  const before = new Map<string, (Sentence & Annotation)[]>();
   const shaNow = new Map(documents.map((d) => [d.name, d.sha256]));
   if (previous) {
     for (const p of previous.passages) {
@@ -89,15 +94,23 @@ function segmentReusing(documents: readonly SourceDocument[], previous: LoadedIn
       if (previous.manifest.documents[name]?.sha256 !== shaNow.get(name)) continue;
       let list = before.get(name);
       if (!list) before.set(name, (list = []));
-      list.push({ start: p.start, end: p.end, text: p.text, paragraph: p.paragraph });
+      list.push({ start: p.start, end: p.end, text: p.text, paragraph: p.paragraph, tags: p.tags, context: p.context });
     }
   }
-  return layouts.map((layout, d) => {
+  // The tagging model loads only when some document needs it: an update of unchanged files never pays for it.
+  let tagger: Promise<Tagger> | undefined;
+  const results = [];
+  for (const [d, layout] of layouts.entries()) {
     const { name, text } = documents[d]!;
     const old = before.get(name);
-    const sentences = old && coversParagraphs(old, layout.paragraphs) ? old : sentencesOf(text, layout.paragraphs);
-    return { ...layout, sentences };
-  });
+    if (old && coversParagraphs(old, layout.paragraphs)) {
+      results.push({ ...layout, sentences: old, annotations: old });
+      continue;
+    }
+    const sentences = sentencesOf(text, layout.paragraphs);
+    results.push({ ...layout, sentences, annotations: annotateDocument(await (tagger ??= createTagger()), text, sentences) });
+  }
+  return results;
 }
 
 /** Whether sentences (in order) span exactly these paragraphs, first character to last. */
@@ -143,7 +156,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const { documents, warnings } = options.corpus ?? (await readCorpus(options.corpusDir));
   const previous = await reusable(options);
-  const segmented = segmentReusing(documents, previous);
+  const segmented = await segmentReusing(documents, previous);
   const dims = options.embedder.dims;
 
   // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
@@ -172,7 +185,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       const old = rebuildGraph ? undefined : previousByOccurrence.get(nth(documents[d]!.name, s.text));
       const label = old ?? nextLabel++;
       if (old !== undefined) liveOld.add(old);
-      passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after });
+      const { tags, context } = doc.annotations[i]!;
+      passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after, tags, context });
     });
   });
   const labelCount = nextLabel;
@@ -245,8 +259,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
   await graph.writeIndex(join(dir, FILES.graph));
-  const known = previous ? recallCounts(previous.lexicalData, previous.passages.map((p) => p.text)) : undefined;
-  await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map((p) => p.text), known)));
+  const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
+  await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map(lexicalText), known)));
   await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));
   await writeFileAtomic(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
   await publishGeneration(options.indexDir, generation, previous?.dir);
@@ -260,6 +274,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     seconds: (performance.now() - started) / 1000,
     generation,
   };
+}
+
+/** What BM25 indexes for a passage: its text and its resolved speaker and subject. */
+function lexicalText(p: Pick<Passage, 'text' | 'context'>): string {
+  return p.context ? `${p.text}\n${p.context}` : p.text;
 }
 
 function classifyDocuments(

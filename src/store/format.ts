@@ -4,10 +4,11 @@
  * from another format or model is rejected with a message that says what to run.
  */
 import { z } from 'zod';
+import { isStoredTag, type StoredTag } from '../annotate/tags.js';
 import { fail } from '../errors.js';
 
-/** 2: BM25 postings persisted in lexical.bin. */
-export const FORMAT_VERSION = 2;
+/** 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context. */
+export const FORMAT_VERSION = 3;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
@@ -41,6 +42,10 @@ export interface Passage {
   text: string;
   /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
   after: string;
+  /** Typed values in the sentence: [kind, start, end], document offsets. */
+  tags: StoredTag[];
+  /** Resolved speaker and subject names ('' when none): searched, never quoted. */
+  context: string;
 }
 
 const natural = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
@@ -50,7 +55,8 @@ function isPassage(value: unknown): value is Passage {
   return (
     typeof p === 'object' && p !== null &&
     natural(p.label) && natural(p.doc) && natural(p.start) && natural(p.end) && natural(p.paragraph) && (p.paragraph as number) > 0 &&
-    typeof p.text === 'string' && typeof p.after === 'string'
+    typeof p.text === 'string' && typeof p.after === 'string' && typeof p.context === 'string' &&
+    Array.isArray(p.tags) && p.tags.every(isStoredTag)
   );
 }
 
@@ -61,7 +67,7 @@ function isPassage(value: unknown): value is Passage {
  */
 const passagesSchema = z.array(z.unknown()).superRefine((items, ctx) => {
   const bad = items.findIndex((item) => !isPassage(item));
-  if (bad >= 0) ctx.addIssue({ code: 'custom', path: [bad], message: 'not a passage (label, doc, start, end, paragraph, text, after)' });
+  if (bad >= 0) ctx.addIssue({ code: 'custom', path: [bad], message: 'not a passage (label, doc, start, end, paragraph, text, after, tags, context)' });
 }) as unknown as z.ZodType<Passage[]>;
 
 export const storeSchema = z.object({

@@ -6,11 +6,12 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { fail, oneLine } from '../errors.js';
-import { lexicalIndex, type LexicalData, type LexicalIndex } from '../search/lexical.js';
+import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
 import { currentGeneration, FILES } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, storeSchema, type Manifest, type Passage, type PassageStore } from './format.js';
 import type { z } from 'zod';
+import type { SearchIndex } from '../search/index-view.js';
 
 export interface LoadedIndex {
   dir: string;
@@ -108,6 +109,22 @@ async function readLexical(file: string): Promise<LexicalData> {
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
+}
+
+/** The narrow view the query path searches through. */
+export function searchView(index: LoadedIndex): SearchIndex {
+  return {
+    generation: index.dir,
+    documents: index.documents,
+    passages: index.passages,
+    lexical: index.lexical,
+    vector: (position) => vectorOf(index, index.passages[position]!.label),
+    nearest(query, k) {
+      if (k <= 0 || index.graph.getCurrentCount() === 0) return [];
+      const { neighbors } = index.graph.searchKnn(Array.from(query), Math.min(k, index.graph.getCurrentCount()));
+      return neighbors.flatMap((label) => index.positionOf.get(label) ?? []);
+    },
+  };
 }
 
 export function vectorOf(index: Pick<LoadedIndex, 'vectors' | 'manifest'>, label: number): Float32Array {

@@ -1,0 +1,163 @@
+/**
+ * Fits every constant in src/search/tuned.json on the dev split, and only on
+ * it; prints cross-validated estimates so the fitted figures are not read
+ * off the data they were chosen on.
+ *
+ *   npm run fit -- tests/gold/dev.jsonl            (prints, writes nothing)
+ *   npm run fit -- tests/gold/dev.jsonl --write    (also rewrites src/search/tuned.json)
+ *
+ * 1. Fusion weights: a grid, scored by R@1 + R@3 of the top-3 quotes on the
+ *    answerable questions; ties go to the earlier, smaller weights.
+ * 2. Verdict: two logistic regressions on the features in decide.ts —
+ *    on-topic (everything but off-topic questions) and answers (answerable
+ *    questions whose top-3 holds a right quote, against every unanswerable
+ *    one); each threshold maximises balanced accuracy, ties towards refusing.
+ * Both steps are repeated inside 5-fold cross-validation (folds by a fixed
+ * seed) for the estimates.
+ */
+import 'dotenv/config';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../src/fs/atomic.js';
+import { FEATURE_NAMES, type DecisionModel, type FeatureName, type Logistic } from '../src/search/decide.js';
+import type { Weights } from '../src/search/fusion.js';
+import { byModel, figures, isOffTopic, openConfiguredEngine, outcomes, runGold, type Figures, type GoldRun, type Outcome } from './lib/gold-runs.js';
+import { seeded, shuffle } from './lib/random.js';
+
+const FOLDS = 5;
+const FOLD_SEED = 7;
+const ON_TOPIC_FEATURES: FeatureName[] = ['topDense', 'documentCoverage'];
+const GRID = {
+  window: [0, 0.3, 0.6],
+  paragraph: [0, 0.3, 0.6],
+  lexical: [0.3, 0.6, 0.9],
+  type: [0, 0.3, 0.6, 1],
+  speaker: [0, 0.3, 0.6],
+};
+
+function* grid(): Generator<Weights> {
+  for (const window of GRID.window)
+    for (const paragraph of GRID.paragraph)
+      for (const lexical of GRID.lexical)
+        for (const type of GRID.type) for (const speaker of GRID.speaker) yield { dense: 1, window, paragraph, lexical, type, speaker };
+}
+
+type Index = Awaited<ReturnType<typeof openConfiguredEngine>>['index'];
+
+function chooseWeights(index: Index, runs: readonly GoldRun[]): Weights {
+  const answerable = runs.filter((r) => !r.gold.unanswerable);
+  let best: { weights: Weights; score: number } | undefined;
+  for (const weights of grid()) {
+    const hits = outcomes(index, answerable, weights).map((o) => o.hit);
+    const score = hits.filter((h) => h === 1).length + hits.filter((h) => h >= 1).length;
+    if (!best || score > best.score) best = { weights, score };
+  }
+  return best!.weights;
+}
+
+/** Logistic regression on standardised features (L2), returned on the raw scale. */
+function fitLogistic(examples: readonly { x: number[]; y: boolean }[], names: readonly FeatureName[]): Omit<Logistic, 'threshold'> {
+  const k = names.length;
+  const mean = names.map((_, j) => examples.reduce((s, e) => s + e.x[j]!, 0) / examples.length);
+  const sd = names.map((_, j) => Math.sqrt(examples.reduce((s, e) => s + (e.x[j]! - mean[j]!) ** 2, 0) / examples.length) || 1);
+  const z = examples.map((e) => e.x.map((v, j) => (v - mean[j]!) / sd[j]!));
+  const w = new Array<number>(k).fill(0);
+  let b = 0;
+  const rate = 0.1;
+  const l2 = 0.01;
+  for (let epoch = 0; epoch < 4000; epoch++) {
+    const gw = new Array<number>(k).fill(0);
+    let gb = 0;
+    examples.forEach((e, i) => {
+      const p = 1 / (1 + Math.exp(-(b + z[i]!.reduce((s, v, j) => s + v * w[j]!, 0))));
+      const err = p - (e.y ? 1 : 0);
+      gb += err;
+      z[i]!.forEach((v, j) => (gw[j]! += err * v));
+    });
+    for (let j = 0; j < k; j++) w[j]! -= rate * (gw[j]! / examples.length + l2 * w[j]!);
+    b -= (rate * gb) / examples.length;
+  }
+  const weights: Partial<Record<FeatureName, number>> = {};
+  names.forEach((name, j) => (weights[name] = Number((w[j]! / sd[j]!).toFixed(4))));
+  const bias = b - names.reduce((s, _, j) => s + (w[j]! * mean[j]!) / sd[j]!, 0);
+  return { weights, bias: Number(bias.toFixed(4)) };
+}
+
+/** The threshold with the best balanced accuracy; ties go to the higher one (refusing costs less than a wrong quote). */
+function chooseThreshold(scored: readonly { p: number; y: boolean }[]): number {
+  const pos = scored.filter((s) => s.y).length;
+  const neg = scored.filter((s) => !s.y).length;
+  // With one class only there is nothing to separate: accept everything.
+  if (pos === 0 || neg === 0) return 0;
+  let best = { threshold: 0.5, score: -1 };
+  for (const t of [...new Set(scored.map((s) => s.p))].sort((a, b) => a - b)) {
+    const score = scored.filter((s) => s.y && s.p >= t).length / pos + scored.filter((s) => !s.y && s.p < t).length / neg;
+    // Rounded down, so the example that set the threshold still passes it.
+    if (score >= best.score) best = { threshold: Math.floor(t * 1e4) / 1e4, score };
+  }
+  return best.threshold;
+}
+
+function fitModel(results: readonly Outcome[], names: readonly FeatureName[], label: (o: Outcome) => boolean | undefined): Logistic {
+  const examples = results.flatMap((o) => {
+    const y = label(o);
+    return y === undefined ? [] : [{ x: names.map((n) => o.features[n]), y }];
+  });
+  const model = fitLogistic(examples, names);
+  const p = (x: number[]) => 1 / (1 + Math.exp(-names.reduce((s, n, j) => s + model.weights[n]! * x[j]!, model.bias)));
+  return { ...model, threshold: chooseThreshold(examples.map((e) => ({ p: p(e.x), y: e.y }))) };
+}
+
+function fitDecision(results: readonly Outcome[]): DecisionModel {
+  return {
+    onTopic: fitModel(results, ON_TOPIC_FEATURES, (o) => !isOffTopic(o.run.gold)),
+    // An answerable question whose top 3 holds no right quote teaches nothing about whether a right quote answers.
+    answers: fitModel(results, FEATURE_NAMES, (o) => (o.run.gold.unanswerable ? false : o.hit >= 1 ? true : undefined)),
+  };
+}
+
+function crossValidate(index: Index, runs: readonly GoldRun[]): Figures {
+  const order = shuffle(runs.map((_, i) => i), seeded(FOLD_SEED));
+  const predicted: { o: Outcome; verdict: ReturnType<ReturnType<typeof byModel>> }[] = [];
+  for (let f = 0; f < FOLDS; f++) {
+    const heldOut = new Set(order.filter((_, k) => k % FOLDS === f));
+    const train = runs.filter((_, i) => !heldOut.has(i));
+    const test = runs.filter((_, i) => heldOut.has(i));
+    const weights = chooseWeights(index, train);
+    const decision = fitDecision(outcomes(index, train, weights));
+    for (const o of outcomes(index, test, weights)) predicted.push({ o, verdict: byModel(decision)(o) });
+  }
+  const verdicts = new Map(predicted.map((p) => [p.o.run, p.verdict]));
+  return figures(predicted.map((p) => p.o), (o) => verdicts.get(o.run)!);
+}
+
+const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const write = process.argv.includes('--write');
+if (files.length === 0) throw new Error('usage: npm run fit -- <dev gold file…> [--write]');
+const engine = await openConfiguredEngine();
+const runs = await runGold(engine, files);
+const weights = chooseWeights(engine.index, runs);
+const fitted = outcomes(engine.index, runs, weights);
+const decision = fitDecision(fitted);
+const cv = crossValidate(engine.index, runs);
+const onDev = figures(fitted, byModel(decision));
+const show = (f: Figures) =>
+  `R@1 ${f.r1.toFixed(3)}  R@3 ${f.r3.toFixed(3)}  false refusals ${(f.falseRefusals * 100).toFixed(1)}% of ${f.answerable}  ` +
+  `near-topic held ${(f.nearTopicHeld * 100).toFixed(1)}% of ${f.nearTopic}  off-topic refused ${(f.offTopicRefused * 100).toFixed(1)}% of ${f.offTopic}`;
+console.log(`weights ${JSON.stringify(weights)}`);
+console.log(`decision ${JSON.stringify(decision)}`);
+console.log(`dev, fitted on itself:     ${show(onDev)}`);
+console.log(`dev, ${FOLDS}-fold cross-validated: ${show(cv)}`);
+if (write) {
+  const tuned = {
+    weights,
+    decision,
+    provenance: {
+      data: `${files.join(', ')} (${runs.length} questions)`,
+      command: `npm run fit -- ${files.join(' ')} --write`,
+      method: `fusion weights by grid search (R@1 + R@3), verdict by two logistic regressions with balanced-accuracy thresholds; ${FOLDS}-fold CV: ${show(cv)}`,
+      fittedAt: new Date().toISOString().slice(0, 10),
+    },
+  };
+  await writeFileAtomic(fileURLToPath(new URL('../src/search/tuned.json', import.meta.url)), `${JSON.stringify(tuned, null, 2)}\n`);
+  console.log('wrote src/search/tuned.json');
+}

@@ -1,0 +1,109 @@
+/**
+ * Gold questions run once through the real engine (model, index), keeping
+ * each question's candidates and their signals, so fitting and ablation can
+ * re-rank and re-decide under other constants without embedding again.
+ * Everything after the one `explain` per question is pure.
+ */
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../../src/config/env.js';
+import { openEmbedder, openEngine } from '../../src/open.js';
+import { selectQuotes } from '../../src/quote/select.js';
+import { ANSWERED_BY, type Asked } from '../../src/search/answer-type.js';
+import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
+import type { SearchEngine } from '../../src/search/engine.js';
+import { featuresFor } from '../../src/search/features.js';
+import { fuse, type Weights } from '../../src/search/fusion.js';
+import type { SearchIndex } from '../../src/search/index-view.js';
+import { hitRank, parseGold, type GoldQuestion } from '../../src/search/metrics.js';
+import type { Signals } from '../../src/search/signals.js';
+import { queryTerms } from '../../src/lexical/terms.js';
+
+export interface GoldRun {
+  gold: GoldQuestion;
+  asked: Asked;
+  terms: string[];
+  candidates: { item: number; signals: Signals }[];
+}
+
+export async function openConfiguredEngine(): Promise<SearchEngine> {
+  const config = loadConfig();
+  return openEngine(config, await openEmbedder(config), { onMessage: (l) => console.error(l) });
+}
+
+export async function runGold(engine: SearchEngine, files: readonly string[]): Promise<GoldRun[]> {
+  const runs: GoldRun[] = [];
+  for (const file of files) {
+    for (const gold of parseGold(file, await readFile(file, 'utf8'))) {
+      const explained = await engine.explain(gold.q);
+      runs.push({
+        gold,
+        asked: explained.asked,
+        terms: queryTerms(gold.q),
+        candidates: explained.ranking.map((r) => ({ item: r.position, signals: r.signals })),
+      });
+    }
+  }
+  return runs;
+}
+
+export interface Outcome {
+  run: GoldRun;
+  /** 1-based rank of the first right quote among the top 3, 0 when none. */
+  hit: number;
+  features: DecisionFeatures;
+}
+
+/** Ranks each run under `weights` and scores its top-3 quotes; the index gives passages and statistics. */
+export function outcomes(index: SearchIndex, runs: readonly GoldRun[], weights: Weights): Outcome[] {
+  const features = featuresFor(index);
+  return runs.map((run) => {
+    const ranked = fuse(run.candidates, weights);
+    const quotes = selectQuotes({
+      sentences: index.passages,
+      documents: index.documents,
+      ranked: ranked.map((r) => ({ position: r.item, score: r.score })),
+      top: 3,
+      answerKinds: ANSWERED_BY[run.asked.type] ?? [],
+    });
+    return { run, hit: run.gold.unanswerable ? 0 : hitRank(run.gold, quotes), features: features(ranked, run.terms, run.asked) };
+  });
+}
+
+export interface Figures {
+  answerable: number;
+  r1: number;
+  r3: number;
+  /** Answerable questions not answered. */
+  falseRefusals: number;
+  nearTopic: number;
+  /** Near-topic unanswerables not given as answered. */
+  nearTopicHeld: number;
+  offTopic: number;
+  /** Off-topic questions refused outright. */
+  offTopicRefused: number;
+}
+
+const isOffTopic = (g: GoldQuestion) => g.unanswerable === true && g.style === 'off-topic';
+
+/** The headline figures of outcomes under a verdict (a question counts as right only when answered). */
+export function figures(results: readonly Outcome[], verdictOf: (o: Outcome) => Verdict): Figures {
+  const answerable = results.filter((o) => !o.run.gold.unanswerable);
+  const near = results.filter((o) => o.run.gold.unanswerable && !isOffTopic(o.run.gold));
+  const off = results.filter((o) => isOffTopic(o.run.gold));
+  const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
+  const answered = (o: Outcome) => verdictOf(o) === 'answered';
+  return {
+    answerable: answerable.length,
+    r1: share(answerable.filter((o) => answered(o) && o.hit === 1).length, answerable.length),
+    r3: share(answerable.filter((o) => answered(o) && o.hit >= 1).length, answerable.length),
+    falseRefusals: share(answerable.filter((o) => !answered(o)).length, answerable.length),
+    nearTopic: near.length,
+    nearTopicHeld: share(near.filter((o) => !answered(o)).length, near.length),
+    offTopic: off.length,
+    offTopicRefused: share(off.filter((o) => verdictOf(o) === 'refused').length, off.length),
+  };
+}
+
+export const byModel = (model: DecisionModel) => (o: Outcome) => decide(o.features, model);
+
+export { isOffTopic };

@@ -1,0 +1,15 @@
+/**
+ * Stage 1: which passages are worth scoring. The union of the nearest
+ * sentences by meaning (HNSW) and the best BM25 matches: either side alone
+ * misses what the other finds (a paraphrase; a rare name).
+ */
+import type { LexicalHits } from '../lexical/bm25.js';
+import type { SearchIndex } from './index-view.js';
+
+export const CANDIDATES = 40;
+
+export function gatherCandidates(index: SearchIndex, query: Float32Array, lexicalHits: LexicalHits, k = CANDIDATES): number[] {
+  const candidates = new Set<number>(lexicalHits.top(k));
+  for (const position of index.nearest(query, Math.min(k, index.passages.length))) candidates.add(position);
+  return [...candidates];
+}

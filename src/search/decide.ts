@@ -1,0 +1,70 @@
+/**
+ * Stage 3: the verdict. Three outcomes, not two:
+ *   answered — the best passages answer the question;
+ *   related  — the articles are on the question's topic but nothing answers
+ *              its ask ("How old is <a named person>?"): the closest passages
+ *              are shown, marked as not an answer;
+ *   refused  — the articles are not about this at all.
+ * Two logistic models over a few features decide: is the question on topic
+ * (off-topic questions share few distinctive words with any one document),
+ * and does the best passage answer it (it must hold a value of the asked
+ * type, and the question's words must be near it). Both are fitted by
+ * scripts/fit.ts on the dev split only; see tuned.json for provenance.
+ */
+export interface DecisionFeatures {
+  /** Best query–sentence cosine among the candidates. */
+  topDense: number;
+  /** Paragraph cosine of the best-ranked passage. */
+  bestParagraph: number;
+  /** IDF-weighted share of the question's terms found in the best passage's document. */
+  documentCoverage: number;
+  /** IDF-weighted share of the question's terms found in the best passage's paragraph, with its context. */
+  passageCoverage: number;
+  /** 0 when the question asks for a kind of value (a number, a date, a person…) and the best passage holds none; else 1. */
+  typeOk: number;
+}
+
+export const FEATURE_NAMES = ['topDense', 'bestParagraph', 'documentCoverage', 'passageCoverage', 'typeOk'] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export interface Logistic {
+  weights: Partial<Record<FeatureName, number>>;
+  bias: number;
+  threshold: number;
+}
+
+export interface DecisionModel {
+  /** P(the articles are on the question's topic): below threshold, refused. */
+  onTopic: Logistic;
+  /** P(the best passage answers): below threshold, related. */
+  answers: Logistic;
+}
+
+export type Verdict = 'answered' | 'related' | 'refused';
+
+export function probability(features: DecisionFeatures, m: Logistic): number {
+  let z = m.bias;
+  for (const name of FEATURE_NAMES) z += (m.weights[name] ?? 0) * features[name];
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function decide(features: DecisionFeatures, model: DecisionModel): Verdict {
+  if (probability(features, model.onTopic) < model.onTopic.threshold) return 'refused';
+  return probability(features, model.answers) >= model.answers.threshold ? 'answered' : 'related';
+}
+
+export function idf(documentFrequency: number, passageCount: number): number {
+  return Math.log(1 + (passageCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+}
+
+/** IDF-weighted share of `terms` for which `present` holds; 0 when there are no terms. */
+export function weightedCoverage(terms: readonly string[], weight: (t: string) => number, present: (t: string) => boolean): number {
+  let total = 0;
+  let covered = 0;
+  for (const term of terms) {
+    const w = weight(term);
+    total += w;
+    if (present(term)) covered += w;
+  }
+  return total > 0 ? covered / total : 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * Stage 2: the evidence for each candidate, each on its own scale (fusion
+ * normalises them). Dense similarity at three grains — the sentence, the
+ * sentence with its neighbours, its whole paragraph — because a news
+ * sentence often leans on the one before it ("He added…"); BM25 over the
+ * sentence and its resolved speaker and subject; whether the sentence holds
+ * a value of the type the question asks for; whether its speaker is the one
+ * the question names.
+ */
+import { loadTags } from '../annotate/tags.js';
+import type { LexicalHits } from '../lexical/bm25.js';
+import { termsOf } from '../lexical/terms.js';
+import { ANSWERED_BY, type Asked } from './answer-type.js';
+import type { SearchIndex, SearchPassage } from './index-view.js';
+
+export interface Signals {
+  /** Cosine of the query with the sentence. */
+  dense: number;
+  /** Cosine with the sentence and, down-weighted, its neighbours in the document. */
+  window: number;
+  /** Mean cosine with the sentences of its paragraph. */
+  paragraph: number;
+  /** BM25 of the sentence with its context terms; 0 when no query term occurs. */
+  lexical: number;
+  /** 1 when the sentence holds a value of the asked type, else 0 (0 for every candidate when no type is asked). */
+  type: number;
+  /** Share of the asked speaker's terms found in the sentence's context or text (0 when no speaker is asked). */
+  speaker: number;
+}
+
+export const SIGNAL_NAMES = ['dense', 'window', 'paragraph', 'lexical', 'type', 'speaker'] as const satisfies readonly (keyof Signals)[];
+
+/** Weight of each adjacent sentence in the window cosine. */
+const NEIGHBOUR_WEIGHT = 0.3;
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** Whether a passage holds a value that can answer the asked type; undefined when the type asks for no particular value. */
+export function holdsAskedValue(passage: Pick<SearchPassage, 'tags'>, asked: Asked): boolean | undefined {
+  const kinds = ANSWERED_BY[asked.type];
+  if (!kinds) return undefined;
+  return loadTags(passage.tags).some((t) => kinds.includes(t.kind));
+}
+
+/** Positions [first, end) of the paragraph holding a position. */
+export function paragraphSpan(passages: readonly SearchPassage[], position: number): [number, number] {
+  const same = (i: number) => passages[i] !== undefined && passages[i]!.doc === passages[position]!.doc && passages[i]!.paragraph === passages[position]!.paragraph;
+  let first = position;
+  let end = position + 1;
+  while (same(first - 1)) first--;
+  while (same(end)) end++;
+  return [first, end];
+}
+
+export interface SignalContext {
+  index: SearchIndex;
+  query: Float32Array;
+  lexicalHits: LexicalHits;
+  asked: Asked;
+}
+
+/** Signals of each candidate; cosines are computed once per passage and shared between grains. */
+export function scoreCandidates({ index, query, lexicalHits, asked }: SignalContext, candidates: readonly number[]): { item: number; signals: Signals }[] {
+  const { passages } = index;
+  const cosines = new Map<number, number>();
+  const cos = (position: number) => {
+    let value = cosines.get(position);
+    if (value === undefined) cosines.set(position, (value = dot(query, index.vector(position))));
+    return value;
+  };
+  const speakerTerms = asked.speaker ? new Set(termsOf(asked.speaker)) : undefined;
+  return candidates.map((position) => {
+    const passage = passages[position]!;
+    // Neighbours across paragraph breaks too: news quotes often follow their speaker's paragraph.
+    const neighbours = [position - 1, position + 1].filter((n) => passages[n]?.doc === passage.doc);
+    const window = (cos(position) + NEIGHBOUR_WEIGHT * neighbours.reduce((s, n) => s + cos(n), 0)) / (1 + NEIGHBOUR_WEIGHT * neighbours.length);
+    const [first, end] = paragraphSpan(passages, position);
+    let paragraph = 0;
+    for (let i = first; i < end; i++) paragraph += cos(i);
+    let speaker = 0;
+    if (speakerTerms && speakerTerms.size > 0) {
+      const own = new Set(termsOf(`${passage.context} ${passage.text}`));
+      speaker = [...speakerTerms].filter((t) => own.has(t)).length / speakerTerms.size;
+    }
+    return {
+      item: position,
+      signals: {
+        dense: cos(position),
+        window,
+        paragraph: paragraph / (end - first),
+        lexical: lexicalHits.scoreOf(position),
+        type: holdsAskedValue(passage, asked) ? 1 : 0,
+        speaker,
+      },
+    };
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * Every fitted constant of the query path in one place: fusion weights and
+ * the verdict models. tuned.json is written by scripts/fit.ts and records the
+ * data, split and command that produced it; edit it only by re-running that.
+ */
+import tuned from './tuned.json' with { type: 'json' };
+import type { Tuning } from './engine.js';
+
+export interface Provenance {
+  data: string;
+  command: string;
+  method: string;
+  fittedAt: string;
+}
+
+export const TUNED: Tuning = { weights: tuned.weights, decision: tuned.decision };
+export const PROVENANCE: Provenance = tuned.provenance;
