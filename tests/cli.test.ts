@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderBuildReport } from '../src/cli/render.js';
+import { renderAnswer, renderBuildReport } from '../src/cli/render.js';
+import type { Answer } from '../src/search/engine.js';
 import { PROJECT_ROOT } from '../src/config/env.js';
 import { cli } from './support/cli.js';
 import { scratch } from './support/temp.js';
@@ -17,10 +18,25 @@ beforeAll(async () => {
   env = { CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir };
 });
 
+interface JsonQuote {
+  text: string;
+  doc: string;
+  start: number;
+  end: number;
+  score: number;
+  title: string | null;
+  publisher: string | null;
+  date: string | null;
+  paragraph: number;
+  highlight: [number, number][];
+}
+
 interface JsonAnswer {
   question: string;
   answered: boolean;
-  quotes: { text: string; doc: string; start: number; end: number; score: number; title: string | null; publisher: string | null; date: string | null; paragraph: number }[];
+  verdict: 'answered' | 'related' | 'refused';
+  quotes: JsonQuote[];
+  related: JsonQuote[];
 }
 
 describe('ask', () => {
@@ -29,13 +45,14 @@ describe('ask', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/No index yet: building it now/);
     const answer = JSON.parse(result.stdout) as JsonAnswer;
-    expect(Object.keys(answer)).toEqual(['question', 'answered', 'quotes']);
+    expect(Object.keys(answer)).toEqual(['question', 'answered', 'verdict', 'quotes', 'related']);
+    expect(answer.verdict).toBe('answered');
     expect(answer.answered).toBe(true);
     expect(answer.quotes.length).toBeGreaterThan(0);
     expect(answer.quotes.length).toBeLessThanOrEqual(3);
     expect(answer.quotes[0]!.text).toContain('4,529 children');
     for (const q of answer.quotes) {
-      expect(Object.keys(q)).toEqual(['text', 'doc', 'start', 'end', 'score', 'title', 'publisher', 'date', 'paragraph']);
+      expect(Object.keys(q)).toEqual(['text', 'doc', 'start', 'end', 'score', 'title', 'publisher', 'date', 'paragraph', 'highlight']);
       const file = await readFile(join(corpusDir, q.doc), 'utf8');
       expect(file.slice(q.start, q.end)).toBe(q.text);
     }
@@ -65,17 +82,46 @@ describe('ask', () => {
   it('refuses an off-topic question that shares words with the corpus', async () => {
     for (const question of ["What's the weather in Coventry this weekend?", 'Which Leeds schools did Ofsted rate outstanding?']) {
       const answer = JSON.parse((await cli(['ask', '--json', question], env)).stdout) as JsonAnswer;
-      expect(answer).toEqual({ question, answered: false, quotes: [] });
+      expect(answer).toEqual({ question, answered: false, verdict: 'refused', quotes: [], related: [] });
     }
   });
 
-  it('refuses a question on the articles\' topic whose specific ask they do not answer, and answers the one they do', async () => {
+  it('does not answer a question on the articles\' topic whose specific ask they do not answer, and answers the one they do', async () => {
     // Every word but "fired" matches the caseload sentence; the articles never say anyone was fired.
     const asked = async (question: string) => JSON.parse((await cli(['ask', '--json', question], env)).stdout) as JsonAnswer;
     expect(await asked('How many social workers were fired?')).toMatchObject({ answered: false, quotes: [] });
     const answered = await asked('How many children were social workers working with?');
     expect(answered.answered).toBe(true);
     expect(answered.quotes[0]!.text).toContain('4,529');
+  });
+
+  it('shows the closest passages, marked as not an answer, when the articles name the person but not what is asked', async () => {
+    // The articles name George Duggins several times and never give his age.
+    const question = 'How old is George Duggins?';
+    const json = JSON.parse((await cli(['ask', '--json', question], env)).stdout) as JsonAnswer;
+    expect(json).toMatchObject({ answered: false, verdict: 'related', quotes: [] });
+    expect(json.related.length).toBeGreaterThan(0);
+    expect(json.related.some((q) => q.text.includes('Duggins'))).toBe(true);
+    const text = (await cli(['ask', question], env)).stdout;
+    expect(text).toMatch(/^Not answered directly\./);
+    expect(text).toContain('Duggins');
+  });
+
+  it('points at the value that answers: highlight offsets inside the quote, bold and underlined on a terminal only', async () => {
+    const json = JSON.parse((await cli(['ask', '--json', 'How much extra money is being invested in the service?'], env)).stdout) as JsonAnswer;
+    const [best] = json.quotes;
+    const file = await readFile(join(corpusDir, best!.doc), 'utf8');
+    expect(best!.highlight.map(([start, end]) => file.slice(start, end))).toContain('£5.6 million');
+    for (const [start, end] of best!.highlight) {
+      expect(start).toBeGreaterThanOrEqual(best!.start);
+      expect(end).toBeLessThanOrEqual(best!.end);
+    }
+    const answer: Answer = {
+      question: 'q', verdict: 'answered', answered: true, related: [],
+      quotes: [{ text: 'It cost £5m today.', doc: 'a.txt', start: 10, end: 28, score: 1, paragraph: 1, highlight: [[18, 21]] }],
+    };
+    expect(renderAnswer(answer, true)).toContain('\u001b[1m\u001b[4m£5m\u001b[24m\u001b[22m today.');
+    expect(renderAnswer(answer, false)).toBe('“It cost £5m today.”\n  — a.txt, ¶1');
   });
 
   it('answers one JSON line per stdin line, in order, and flags a bad line without stopping', async () => {
@@ -85,6 +131,7 @@ describe('ask', () => {
     expect(lines.map((l) => l.question.slice(0, 40))).toEqual([questions[0], questions[2], questions[3]!.slice(0, 40), questions[4]]);
     expect(lines[0]!.answered).toBe(true);
     expect(lines[1]!.answered).toBe(false);
+    expect(lines[1]!.verdict).toBe('refused');
     expect(lines[2]!.error?.code).toBe('QUESTION_TOO_LONG');
     expect(lines[3]!.quotes[0]!.text).toMatch(/£5\.6/);
     expect(result.code).toBe(2);

@@ -160,6 +160,24 @@ describe('answers', () => {
     expect(text).toContain('Council warns child protection groups after Ofsted mauling');
   });
 
+  it('answers a named person\'s missing attribute with the closest passages under a plain heading, votes and More kept', async () => {
+    const id = fake.mention(`<@${BOT_ID}> How old is George Duggins?`);
+    const reply = await fake.waitFor(replyTo(id));
+    const embed = (reply.body?.embeds as { description: string; footer: { text: string } }[])[0]!;
+    expect(embed.description).toMatch(/^\*\*Not answered directly\.\*\* The articles do not say this/);
+    expect(embed.description).toContain('Duggins');
+    expect(embed.footer.text).toMatch(/^Closest passages, not an answer/);
+    const buttons = (reply.body?.components as { components: { custom_id: string }[] }[])[0]!.components.map((c) => c.custom_id);
+    expect(buttons).toEqual(expect.arrayContaining(['vote:up', 'vote:down']));
+    expect(reply.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('bolds the value that answers inside the quote, leaving the quote text as it is', async () => {
+    const id = fake.mention(`<@${BOT_ID}> How much extra money is being invested in children's services?`);
+    const text = description(await fake.waitFor(replyTo(id)));
+    expect(text).toMatch(/\*\*£5\.6 ?m(illion)?\*\*/);
+  });
+
   it('ignores bots, itself, and messages that do not mention it', async () => {
     fake.mention(`<@${BOT_ID}> What did Ofsted find?`, { id: '700000000000000001', bot: true });
     fake.mention(`<@${BOT_ID}> What did Ofsted find?`, { id: BOT_ID, bot: true });

@@ -1,7 +1,7 @@
 /** Discord reply building: limits, escaping, no pings — pure, no client needed. */
 import { describe, expect, it } from 'vitest';
 import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
-import { answerReply, LIMITS, notInArticles } from '../src/discord/respond.js';
+import { answerReply, formatQuote, LIMITS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
 import type { Answer } from '../src/search/engine.js';
 
@@ -41,6 +41,26 @@ describe('answerReply', () => {
     expect(reply.embeds).toBeUndefined();
     expect(reply.content!.length).toBeLessThanOrEqual(LIMITS.content);
     expect(reply.content).toMatch(/too long to show here \(5000 characters\): A title/);
+  });
+});
+
+describe('the verdicts', () => {
+  it('shows related passages under a heading that says they do not answer, never as an answer', () => {
+    const answer: Answer = { question: 'How old is the councillor?', verdict: 'related', answered: false, quotes: [], related: [quote('Coun Smith spoke.')] };
+    const reply = answerReply(answer, ['A title']);
+    expect(reply.embeds![0]!.description).toMatch(/^\*\*Not answered directly\.\*\*.*\n\n> Coun Smith spoke\./s);
+    expect(reply.embeds![0]!.footer!.text).toMatch(/^Closest passages, not an answer/);
+    expect(reply.components).toBeDefined();
+  });
+
+  it('says "not in the articles" for a refusal', () => {
+    const reply = answerReply({ question: 'q', verdict: 'refused', answered: false, quotes: [], related: [] }, ['A title']);
+    expect(reply.content).toMatch(/^Sorry, that is not in the articles/);
+  });
+
+  it('bolds highlighted values, escaping what is inside and around them', () => {
+    const marked = { ...quote('It cost £5_6m *today*.'), start: 10, end: 32, highlight: [[18, 23]] as [number, number][] };
+    expect(formatQuote(marked).split('\n')[0]).toBe('> It cost **£5\\_6m** \\*today\\*.');
   });
 });
 
