@@ -75,7 +75,7 @@ describe('answers', () => {
     expect(logLines.join('')).toMatch(/ready as Quotebot(#0)? in 1 servers/);
     const id = fake.mention(`<@${BOT_ID}> How many children were social workers working with?`);
     const reply = await fake.waitFor(replyTo(id));
-    expect(description(reply)).toContain('4,529 children');
+    expect(description(reply)).toContain('**4,529** children');
     expect(description(reply)).toMatch(/— Daniel Pelka: Council children's service not improving quickly enough, Saturday, 22 March 2014, ¶12/);
     expect(reply.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
   });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { expandQuote, highlights, nearDuplicate, selectQuotes, type SentenceRef } from '../src/quote/select.js';
 import { decide, idf, probability, weightedCoverage, type DecisionFeatures, type DecisionModel } from '../src/search/decide.js';
 import { fuse, type Weights } from '../src/search/fusion.js';
-import { SIGNAL_NAMES, type Signals } from '../src/search/signals.js';
+import { classifyQuestion } from '../src/search/answer-type.js';
+import { answeringTags, SIGNAL_NAMES, type Signals } from '../src/search/signals.js';
 import { queryTerms, termsOf } from '../src/lexical/terms.js';
 
 const WEIGHTS: Weights = { dense: 1, window: 0.3, paragraph: 0, lexical: 0.6, type: 0.5, speaker: 0.3 };
@@ -53,7 +54,7 @@ describe('the verdict', () => {
     onTopic: { weights: { topDense: 4, documentCoverage: 6 }, bias: -5, threshold: 0.5 },
     answers: { weights: { topDense: 3, passageCoverage: 4, typeOk: 4 }, bias: -6, threshold: 0.5 },
   };
-  const features = (f: Partial<DecisionFeatures>): DecisionFeatures => ({ topDense: 0.5, bestParagraph: 0.4, documentCoverage: 0.9, passageCoverage: 0.8, typeOk: 1, ...f });
+  const features = (f: Partial<DecisionFeatures>): DecisionFeatures => ({ topDense: 0.5, bestParagraph: 0.4, documentCoverage: 0.9, passageCoverage: 0.8, typeOk: 1, typeFound: 0, missingRarity: 0, margin: 1, ...f });
 
   it('refuses a question whose distinctive words are absent from the best document, however close the cosine', () => {
     expect(decide(features({ topDense: 0.55, documentCoverage: 0.1, passageCoverage: 0.1 }), model)).toBe('refused');
@@ -119,13 +120,20 @@ describe('selectQuotes', () => {
     expect(nearDuplicate('The council met today.', 'the council met today')).toBe(true);
   });
 
-  it('highlights the tagged values of the asked kinds inside the quote, in file offsets, merged when they overlap', () => {
-    const tagged: SentenceRef[] = [
-      { doc: 0, paragraph: 1, start: 100, end: 140, text: 'x'.repeat(40), after: '', tags: [[4, 105, 110], [5, 120, 126], [5, 124, 130], [7, 131, 135]] },
-    ];
-    expect(highlights(tagged, 0, 0, ['money', 'number'])).toEqual([[105, 110], [120, 130]]);
-    const [quote] = selectQuotes({ sentences: tagged, documents, ranked: [{ position: 0, score: 1 }], top: 1, answerKinds: ['date'] });
-    expect(quote!.highlight).toEqual([[131, 135]]);
+  it('highlights the values that answer, not a name the question itself gives, in file offsets, merged when they overlap', () => {
+    const text = 'Daniel was killed by his stepfather, Mariusz Krezolek, in March 2012.';
+    const tagged: SentenceRef[] = [{ doc: 0, paragraph: 1, start: 100, end: 100 + text.length, text, after: '', tags: [
+      [0, 100, 106], // person: Daniel
+      [0, 137, 153], // person: Mariusz Krezolek
+      [7, 158, 168], // date: March 2012
+    ] }];
+    const who = classifyQuestion("Who was Daniel's stepfather?");
+    const answering = (s: SentenceRef) => answeringTags(s, who, new Set(termsOf("Who was Daniel's stepfather?")));
+    expect(highlights(tagged, 0, 0, answering).map(([a, b]) => text.slice(a - 100, b - 100))).toEqual(['Mariusz Krezolek']);
+    const [quote] = selectQuotes({ sentences: tagged, documents, ranked: [{ position: 0, score: 1 }], top: 1, answering });
+    expect(quote!.highlight).toEqual([[137, 153]]);
+    const overlapping = () => [{ start: 105, end: 110 }, { start: 108, end: 112 }];
+    expect(highlights(tagged, 0, 0, overlapping)).toEqual([[105, 112]]);
     expect(selectQuotes({ sentences: tagged, documents, ranked: [{ position: 0, score: 1 }], top: 1 })[0]!.highlight).toBeUndefined();
   });
 

@@ -5,29 +5,32 @@
  * Everything after the one `explain` per question is pure.
  */
 import { readFile } from 'node:fs/promises';
-import { loadConfig } from '../../src/config/env.js';
+import { loadConfig, type Config } from '../../src/config/env.js';
+import type { Embedder } from '../../src/embed/embedder.js';
 import { openEmbedder, openEngine } from '../../src/open.js';
 import { selectQuotes } from '../../src/quote/select.js';
-import { ANSWERED_BY, type Asked } from '../../src/search/answer-type.js';
+import type { Asked } from '../../src/search/answer-type.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { featuresFor } from '../../src/search/features.js';
 import { fuse, type Weights } from '../../src/search/fusion.js';
 import type { SearchIndex } from '../../src/search/index-view.js';
 import { hitRank, parseGold, type GoldQuestion } from '../../src/search/metrics.js';
-import type { Signals } from '../../src/search/signals.js';
-import { queryTerms } from '../../src/lexical/terms.js';
+import { answeringTags, type Signals } from '../../src/search/signals.js';
+import { queryTerms, termsOf } from '../../src/lexical/terms.js';
 
 export interface GoldRun {
   gold: GoldQuestion;
   asked: Asked;
   terms: string[];
+  questionTerms: Set<string>;
   candidates: { item: number; signals: Signals }[];
 }
 
-export async function openConfiguredEngine(): Promise<SearchEngine> {
+export async function openConfiguredEngine(): Promise<{ engine: SearchEngine; embedder: Embedder; config: Config }> {
   const config = loadConfig();
-  return openEngine(config, await openEmbedder(config), { onMessage: (l) => console.error(l) });
+  const embedder = await openEmbedder(config);
+  return { engine: await openEngine(config, embedder, { onMessage: (l) => console.error(l) }), embedder, config };
 }
 
 export async function runGold(engine: SearchEngine, files: readonly string[]): Promise<GoldRun[]> {
@@ -39,6 +42,7 @@ export async function runGold(engine: SearchEngine, files: readonly string[]): P
         gold,
         asked: explained.asked,
         terms: queryTerms(gold.q),
+        questionTerms: new Set(termsOf(gold.q)),
         candidates: explained.ranking.map((r) => ({ item: r.position, signals: r.signals })),
       });
     }
@@ -63,9 +67,9 @@ export function outcomes(index: SearchIndex, runs: readonly GoldRun[], weights: 
       documents: index.documents,
       ranked: ranked.map((r) => ({ position: r.item, score: r.score })),
       top: 3,
-      answerKinds: ANSWERED_BY[run.asked.type] ?? [],
+      answering: (s) => answeringTags(s, run.asked, run.questionTerms),
     });
-    return { run, hit: run.gold.unanswerable ? 0 : hitRank(run.gold, quotes), features: features(ranked, run.terms, run.asked) };
+    return { run, hit: run.gold.unanswerable ? 0 : hitRank(run.gold, quotes), features: features({ ...run, weights }) };
   });
 }
 

@@ -5,7 +5,7 @@
  * places. One quote per paragraph: a second hit from the same paragraph
  * would be a near-duplicate.
  */
-import { loadTags, type StoredTag, type ValueKind } from '../annotate/tags.js';
+import type { StoredTag } from '../annotate/tags.js';
 import type { DocMeta } from '../segment/metadata.js';
 
 export interface SentenceRef {
@@ -83,16 +83,19 @@ export interface SelectInput {
   /** Positions into `sentences`, best first, with their fused scores. */
   ranked: readonly { position: number; score: number }[];
   top: number;
-  /** Which kinds of tagged value answer the question: those inside a quote are highlighted. */
-  answerKinds?: readonly ValueKind[];
+  /** The values in a sentence that answer the question (file offsets): highlighted inside its quote. */
+  answering?: (sentence: SentenceRef) => readonly { start: number; end: number }[];
 }
 
 /** The answering values inside sentences first..last, as sorted, non-overlapping file offsets. */
-export function highlights(sentences: readonly SentenceRef[], first: number, last: number, kinds: readonly ValueKind[]): [number, number][] {
+export function highlights(
+  sentences: readonly SentenceRef[],
+  first: number,
+  last: number,
+  answering: NonNullable<SelectInput['answering']>,
+): [number, number][] {
   const spans: [number, number][] = [];
-  for (let i = first; i <= last; i++) {
-    for (const tag of loadTags(sentences[i]!.tags ?? [])) if (kinds.includes(tag.kind)) spans.push([tag.start, tag.end]);
-  }
+  for (let i = first; i <= last; i++) for (const value of answering(sentences[i]!)) spans.push([value.start, value.end]);
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged: [number, number][] = [];
   for (const span of spans) {
@@ -103,7 +106,7 @@ export function highlights(sentences: readonly SentenceRef[], first: number, las
   return merged;
 }
 
-export function selectQuotes({ sentences, documents, ranked, top, answerKinds = [] }: SelectInput): Quote[] {
+export function selectQuotes({ sentences, documents, ranked, top, answering = () => [] }: SelectInput): Quote[] {
   const quotes: Quote[] = [];
   const usedParagraphs = new Set<string>();
   for (const { position, score } of ranked) {
@@ -117,7 +120,7 @@ export function selectQuotes({ sentences, documents, ranked, top, answerKinds = 
     // The same wire copy in two files is one answer, not two.
     if (quotes.some((q) => nearDuplicate(q.text, text))) continue;
     const { name, meta } = documents[sentence.doc]!;
-    const marked = highlights(sentences, first, last, answerKinds);
+    const marked = highlights(sentences, first, last, answering);
     quotes.push({
       text,
       doc: name,

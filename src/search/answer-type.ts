@@ -41,10 +41,23 @@ const MONEY_CUE = /\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|pa
 const SPEECH = '(?:say|said|says|tell|told|think|thought|feel|felt|claim|claimed|argue|argued|warn|warned|promise|promised|vow|vowed|add|added|mean|admit|admitted|announce|announced)';
 const SPEAKER_QUESTION = new RegExp(`^(?:what|how) (?:did|does|do|has|have|had) (.+?) (?:${SPEECH})\\b`);
 const ACCORDING_TO = /^according to (.+?),/;
-const PERSON_NOUN = /^(?:which|what) (?:person|man|woman|official|minister|politician|councillor|leader|director|boss|officer|spokesman|spokeswoman|spokesperson|chair|chairman|chairwoman|head)\b/;
-const ORGANISATION_NOUN = /^(?:which|what) (?:organisation|organization|agency|agencies|body|bodies|department|council|company|group|party|authority|charity|union|team|board|newspaper|paper|publication)\b/;
-const PLACE_NOUN = /^(?:which|what) (?:city|town|village|country|county|place|area|region|street|road|prison|school|hospital|court|building|address|location)\b/;
-const DATE_NOUN = /^(?:which|what) (?:year|date|day|month|time|week)\b|^since when\b|^by when\b/;
+/** "Which <noun>" and "which <adjective> <noun>" ("which political party"): the noun says what is asked. */
+const which = (nouns: string) => new RegExp(`^(?:which|what) (?:[\\p{L}'-]+ )?(?:${nouns})\\b`, 'u');
+const PERSON_NOUN = which(
+  'person|people|man|woman|official|minister|politician|councillor|leader|director|boss|officer|spokesman|spokeswoman|spokesperson|' +
+    'chair|chairman|chairwoman|head|journalist|reporter|writer|author|blogger|judge|mayor|chief|inspector|doctor|teacher|member',
+);
+const ORGANISATION_NOUN = which(
+  'organisation|organization|agency|agencies|body|bodies|department|council|company|group|party|authority|charity|union|team|board|' +
+    'newspaper|paper|publication|trust|force|firm|service|club|university|college',
+);
+const PLACE_NOUN = which('city|town|village|country|county|place|area|region|street|road|prison|school|hospital|court|building|address|location|ward|constituency|district|suburb|neighbourhood|estate');
+const DATE_NOUN = /^(?:which|what) (?:years?|dates?|days?|months?|time|week)\b|^since when\b|^by when\b|\b(?:date of birth|birthday)\b/;
+/** "What is the name of…": a name is asked for. */
+const NAME_ASKED = /^(?:what|which) (?:is|was|are|were) (?:the )?(?:full )?names? of\b|^name (?:the|a|an)\b|^what (?:is|was) (?:his|her|their) name\b/;
+/** "What is <someone>'s salary / the cost of…": an amount of money asked without "how much". */
+const MONEY_ASKED = /^(?:what|which) (?:is|was|are|were|will be)\b.*\b(?:salary|salaries|wage|wages|pay|cost|costs|budget|price|fee|fees|fine)\b/;
+const RATE_ASKED = /^(?:what|which) (?:is|was|are|were)\b.*\b(?:rate|percentage|proportion|share)\b/;
 
 function normalise(question: string): string {
   return question
@@ -66,10 +79,12 @@ export function classifyQuestion(question: string): Asked {
   if (/^how long\b/.test(q) || new RegExp(`^(?:for )?how many ${TIME_UNITS}\\b`).test(q)) return { type: 'duration' };
   if (/^(?:what|which) (?:percentage|percent|proportion|share|fraction)\b|\bwhat per ?cent\b|\bhow many per ?cent\b/.test(q)) return { type: 'percent' };
   if (/^(?:by )?how much\b/.test(q)) return { type: MONEY_CUE.test(q) ? 'money' : 'number' };
+  if (MONEY_ASKED.test(q)) return { type: 'money' };
+  if (RATE_ASKED.test(q)) return { type: 'percent' };
   if (/^(?:how many|what number|how big|how large|what size|what was the number|what is the number)\b/.test(q)) return { type: 'number' };
   if (/^when\b/.test(q) || DATE_NOUN.test(wh)) return { type: 'date' };
   if (/^where\b/.test(q) || PLACE_NOUN.test(wh)) return { type: 'place' };
-  if (/^(?:who|whom|whose)\b/.test(q) || PERSON_NOUN.test(wh)) return { type: 'person' };
+  if (/^(?:who|whom|whose)\b/.test(q) || PERSON_NOUN.test(wh) || NAME_ASKED.test(q)) return { type: 'person' };
   if (ORGANISATION_NOUN.test(wh)) return { type: 'organisation' };
   if (/^(?:why|how come|for what reason)\b|^what (?:caused|causes|led to|is the reason|was the reason)\b/.test(q)) return { type: 'reason' };
   if (speaker && speaker[1] && !/^(?:it|they|this|that|the report|you|i|we)$/.test(speaker[1])) return { type: 'quotation', speaker: speaker[1] };
@@ -78,4 +93,13 @@ export function classifyQuestion(question: string): Asked {
   if (/^(?:what does .+ mean|define|meaning of|definition of)\b/.test(q)) return { type: 'definition' };
   if (AUXILIARY.test(q)) return { type: 'yesno' };
   return { type: 'other' };
+}
+
+/** The question with the words of a phrase (matched case-insensitively) taken out: "What did Amy Weir say about X?" − "amy weir". */
+export function withoutWords(question: string, phrase: string): string {
+  const drop = new Set(phrase.toLowerCase().split(/\s+/));
+  return question
+    .split(/\s+/)
+    .filter((word) => !drop.has(word.toLowerCase().replace(/[^\p{L}\p{N}'’-]+/gu, '').replace(/['’]s$/u, '')))
+    .join(' ');
 }

@@ -20,11 +20,19 @@ export interface DecisionFeatures {
   documentCoverage: number;
   /** IDF-weighted share of the question's terms found in the best passage's paragraph, with its context. */
   passageCoverage: number;
-  /** 0 when the question asks for a kind of value (a number, a date, a person…) and the best passage holds none; else 1. */
+  /** 0 when the question asks for a kind of value (a number, a date, a person…) and none of the most relevant passages holds one; else 1. */
   typeOk: number;
+  /** 1 when the question asks for a kind of value and a most relevant passage holds one: stronger evidence than a question that asks for none. */
+  typeFound: number;
+  /** The rarest question term missing from the best passage's paragraph and context, as its IDF over the highest possible IDF; 0 when none is missing. */
+  missingRarity: number;
+  /** How far the best candidate's fused score stands above the second's (z-score units): a clear winner or a crowd. */
+  margin: number;
 }
 
-export const FEATURE_NAMES = ['topDense', 'bestParagraph', 'documentCoverage', 'passageCoverage', 'typeOk'] as const;
+export const FEATURE_NAMES = [
+  'topDense', 'bestParagraph', 'documentCoverage', 'passageCoverage', 'typeOk', 'typeFound', 'missingRarity', 'margin',
+] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 export interface Logistic {

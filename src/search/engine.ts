@@ -6,17 +6,17 @@
  * The engine sees the index only through SearchIndex; files and the model
  * come in as parameters.
  */
-import { ANSWERED_BY, classifyQuestion, type Asked } from './answer-type.js';
+import { classifyQuestion, withoutWords, type Asked } from './answer-type.js';
 import { gatherCandidates } from './candidates.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
 import { featuresFor } from './features.js';
-import { fuse, type Ranked, type Weights } from './fusion.js';
+import { fuse, fuseByRelevance, type Ranked, type Weights } from './fusion.js';
 import type { SearchIndex } from './index-view.js';
-import { scoreCandidates, type Signals } from './signals.js';
+import { answeringTags, scoreCandidates, type Signals } from './signals.js';
 import { TUNED } from './tuned.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail } from '../errors.js';
-import { queryTerms } from '../lexical/terms.js';
+import { queryTerms, termsOf } from '../lexical/terms.js';
 import { selectQuotes, type Quote } from '../quote/select.js';
 import { keepVerbatim, type LiveText } from '../quote/verify.js';
 
@@ -86,13 +86,13 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
   const features = featuresFor(index);
 
   /** Up to `top` verified quotes from the ranking; stale documents are reported, their quotes never returned. */
-  async function quotesFrom(ranked: readonly Ranked<number>[], top: number, asked: Asked): Promise<Quote[]> {
+  async function quotesFrom(ranked: readonly Ranked<number>[], top: number, asked: Asked, questionTerms: ReadonlySet<string>): Promise<Quote[]> {
     const selected = selectQuotes({
       sentences: passages,
       documents: index.documents,
       ranked: ranked.map((r) => ({ position: r.item, score: r.score })),
       top: top + SPARE_QUOTES,
-      answerKinds: ANSWERED_BY[asked.type] ?? [],
+      answering: (s) => answeringTags(s, asked, questionTerms),
     });
     const { kept, stale } = await keepVerbatim(selected, options.liveText);
     if (stale.length > 0) options.onStale?.(stale);
@@ -111,16 +111,25 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const [query] = await embedder.embed([question]);
     const embedMs = lap();
     const terms = queryTerms(question);
+    const questionTerms = new Set(termsOf(question));
     const lexicalHits = lexical.search(terms);
     const lexicalMs = lap();
     const candidates = gatherCandidates(index, query!, lexicalHits);
     const vectorMs = lap();
     const asked = classifyQuestion(question);
-    const ranked = fuse(scoreCandidates({ index, query: query!, lexicalHits, asked }, candidates), weights);
-    const featuresOfBest = features(ranked, terms, asked);
+    // "What did <speaker> say about <topic>": the speaker is matched by the speaker signal, meaning by the topic alone.
+    const topic = asked.speaker ? withoutWords(question, asked.speaker) : undefined;
+    // Embedded on its own, not batched with the question: a batch would shift both int8 vectors.
+    const topicQuery = topic ? (await embedder.embed([topic]))[0] : undefined;
+    const signalContext = { index, query: query!, lexicalHits, asked, questionTerms, ...(topicQuery ? { topicQuery } : {}) };
+    const scored = scoreCandidates(signalContext, candidates);
+    const ranked = fuse(scored, weights);
+    const featuresOfBest = features({ candidates: scored, weights, terms, questionTerms, asked });
     let verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, decision) : 'refused';
     const fuseMs = lap();
-    const shown = verdict === 'refused' ? [] : await quotesFrom(ranked, top, asked);
+    // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.
+    const shownRanking = verdict === 'related' ? fuseByRelevance(scored, weights) : ranked;
+    const shown = verdict === 'refused' ? [] : await quotesFrom(shownRanking, top, asked, questionTerms);
     // Every candidate quote failed the verbatim check: there is nothing honest to show.
     if (shown.length === 0) verdict = 'refused';
     const verifyMs = lap();

@@ -5,11 +5,13 @@
 import { termsOf } from '../lexical/terms.js';
 import type { Asked } from './answer-type.js';
 import { idf, weightedCoverage, type DecisionFeatures } from './decide.js';
-import type { Ranked } from './fusion.js';
+import { fuseByRelevance, type Weights } from './fusion.js';
 import type { SearchIndex } from './index-view.js';
-import { holdsAskedValue, paragraphSpan } from './signals.js';
+import { holdsAskedValue, paragraphSpan, type Signals } from './signals.js';
 
-const NONE: DecisionFeatures = { topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0 };
+const NONE: DecisionFeatures = {
+  topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0, typeFound: 0, missingRarity: 0, margin: 0,
+};
 
 /** A document's positions [first, end), for every position: passages are in reading order. */
 function documentSpans(index: SearchIndex): (position: number) => [number, number] {
@@ -25,16 +27,36 @@ function documentSpans(index: SearchIndex): (position: number) => [number, numbe
   };
 }
 
-/** The feature function over one index (its document spans are laid out once). */
-export function featuresFor(index: SearchIndex): (ranked: readonly Ranked<number>[], terms: readonly string[], asked: Asked) => DecisionFeatures {
+/** How many of the most relevant passages may hold the asked value for the question to count as typed-and-found. */
+const TYPE_WINDOW = 3;
+
+export interface FeatureInput {
+  candidates: readonly { item: number; signals: Signals }[];
+  weights: Weights;
+  /** Query terms (question words dropped) and every term of the question. */
+  terms: readonly string[];
+  questionTerms: ReadonlySet<string>;
+  asked: Asked;
+}
+
+/**
+ * The feature function over one index (its document spans are laid out once).
+ * Features are read off the ranking by relevance alone (the answer-type
+ * signal left out): "How old is <a councillor>?" must be judged on the
+ * passages about the councillor, not on the one sentence that holds any age.
+ */
+export function featuresFor(index: SearchIndex): (input: FeatureInput) => DecisionFeatures {
   const { passages, lexical } = index;
   const documentSpan = documentSpans(index);
   const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
-  return (ranked, terms, asked) => {
+  return ({ candidates, weights, terms, questionTerms, asked }) => {
+    const ranked = fuseByRelevance(candidates, weights);
     const best = ranked[0];
     if (!best) return NONE;
     const [docFirst, docEnd] = documentSpan(best.item);
     const [first, end] = paragraphSpan(passages, best.item);
+    const relevant = ranked.slice(0, TYPE_WINDOW).map((r) => holdsAskedValue(passages[r.item]!, asked, questionTerms));
+    const holds = relevant[0] === undefined ? undefined : relevant.some(Boolean);
     const paragraphTerms = new Set<string>();
     for (let i = first; i < end; i++) termsOf(`${passages[i]!.text} ${passages[i]!.context}`).forEach((t) => paragraphTerms.add(t));
     return {
@@ -42,7 +64,10 @@ export function featuresFor(index: SearchIndex): (ranked: readonly Ranked<number
       bestParagraph: best.signals.paragraph,
       documentCoverage: weightedCoverage(terms, weight, (t) => lexical.occursBetween(t, docFirst, docEnd)),
       passageCoverage: weightedCoverage(terms, weight, (t) => paragraphTerms.has(t)),
-      typeOk: holdsAskedValue(passages[best.item]!, asked) === false ? 0 : 1,
+      typeOk: holds === false ? 0 : 1,
+      typeFound: holds === true ? 1 : 0,
+      missingRarity: Math.max(0, ...terms.filter((t) => !paragraphTerms.has(t)).map(weight)) / weight('\u0000'),
+      margin: best.score - (ranked[1]?.score ?? best.score),
     };
   };
 }

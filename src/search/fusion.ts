@@ -31,3 +31,8 @@ export function fuse<T>(candidates: readonly { item: T; signals: Signals }[], we
     }))
     .sort((a, b) => b.score - a.score);
 }
+
+/** The ranking by relevance alone, the answer-type signal left out: what the verdict judges, and what "related" shows. */
+export function fuseByRelevance<T>(candidates: readonly { item: T; signals: Signals }[], weights: Weights): Ranked<T>[] {
+  return fuse(candidates, { ...weights, type: 0 });
+}

@@ -7,7 +7,7 @@
  * a value of the type the question asks for; whether its speaker is the one
  * the question names.
  */
-import { loadTags } from '../annotate/tags.js';
+import { loadTags, type StoredTag, type Tag } from '../annotate/tags.js';
 import type { LexicalHits } from '../lexical/bm25.js';
 import { termsOf } from '../lexical/terms.js';
 import { ANSWERED_BY, type Asked } from './answer-type.js';
@@ -39,11 +39,28 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-/** Whether a passage holds a value that can answer the asked type; undefined when the type asks for no particular value. */
-export function holdsAskedValue(passage: Pick<SearchPassage, 'tags'>, asked: Asked): boolean | undefined {
+/** A sentence's text, its document offset and its tags. */
+type TaggedText = Pick<SearchPassage, 'text' | 'start'> & { tags?: readonly StoredTag[] };
+
+/**
+ * The passage's values that can answer what is asked: of an answering kind,
+ * and not merely a name or value the question itself gives ("Who was
+ * Daniel's mother?" is not answered by "Daniel").
+ */
+export function answeringTags(passage: TaggedText, asked: Asked, questionTerms: ReadonlySet<string>): Tag[] {
   const kinds = ANSWERED_BY[asked.type];
-  if (!kinds) return undefined;
-  return loadTags(passage.tags).some((t) => kinds.includes(t.kind));
+  if (!kinds) return [];
+  return loadTags(passage.tags ?? []).filter((t) => {
+    if (!kinds.includes(t.kind)) return false;
+    const terms = termsOf(passage.text.slice(t.start - passage.start, t.end - passage.start));
+    return terms.length === 0 || terms.some((term) => !questionTerms.has(term));
+  });
+}
+
+/** Whether a passage holds a value that can answer the asked type; undefined when the type asks for no particular value. */
+export function holdsAskedValue(passage: TaggedText, asked: Asked, questionTerms: ReadonlySet<string>): boolean | undefined {
+  if (!ANSWERED_BY[asked.type]) return undefined;
+  return answeringTags(passage, asked, questionTerms).length > 0;
 }
 
 /** Positions [first, end) of the paragraph holding a position. */
@@ -59,12 +76,19 @@ export function paragraphSpan(passages: readonly SearchPassage[], position: numb
 export interface SignalContext {
   index: SearchIndex;
   query: Float32Array;
+  /** For a quotation question: the question without its speaker, to match the asked speaker's sentences on their topic. */
+  topicQuery?: Float32Array;
   lexicalHits: LexicalHits;
   asked: Asked;
+  /** The question's own search terms (all of them, question words included). */
+  questionTerms: ReadonlySet<string>;
 }
 
 /** Signals of each candidate; cosines are computed once per passage and shared between grains. */
-export function scoreCandidates({ index, query, lexicalHits, asked }: SignalContext, candidates: readonly number[]): { item: number; signals: Signals }[] {
+export function scoreCandidates(
+  { index, query, topicQuery, lexicalHits, asked, questionTerms }: SignalContext,
+  candidates: readonly number[],
+): { item: number; signals: Signals }[] {
   const { passages } = index;
   const cosines = new Map<number, number>();
   const cos = (position: number) => {
@@ -86,14 +110,16 @@ export function scoreCandidates({ index, query, lexicalHits, asked }: SignalCont
       const own = new Set(termsOf(`${passage.context} ${passage.text}`));
       speaker = [...speakerTerms].filter((t) => own.has(t)).length / speakerTerms.size;
     }
+    // A sentence by the asked speaker already meets the speaker part of the question: judge it on the topic too.
+    const dense = topicQuery && speaker > 0 ? Math.max(cos(position), dot(topicQuery, index.vector(position))) : cos(position);
     return {
       item: position,
       signals: {
-        dense: cos(position),
+        dense,
         window,
         paragraph: paragraph / (end - first),
         lexical: lexicalHits.scoreOf(position),
-        type: holdsAskedValue(passage, asked) ? 1 : 0,
+        type: holdsAskedValue(passage, asked, questionTerms) ? 1 : 0,
         speaker,
       },
     };

@@ -1,0 +1,70 @@
+/**
+ * The ablation table: each component of the query path switched off in
+ * turn, everything else as fitted (src/search/tuned.json). Nothing is
+ * refitted, so no figure here chose anything; running it on the frozen test
+ * split is measurement, not tuning.
+ *
+ *   npm run ablate -- tests/gold/dev.jsonl tests/gold/test.jsonl
+ */
+import 'dotenv/config';
+import { buildLexicalData, lexicalIndex } from '../src/lexical/bm25.js';
+import { liveTexts } from '../src/corpus/live.js';
+import type { DecisionModel } from '../src/search/decide.js';
+import { createSearchEngine, type SearchEngine } from '../src/search/engine.js';
+import type { Weights } from '../src/search/fusion.js';
+import type { SearchIndex } from '../src/search/index-view.js';
+import { TUNED } from '../src/search/tuned.js';
+import { byModel, figures, openConfiguredEngine, outcomes, runGold } from './lib/gold-runs.js';
+
+interface Variant {
+  name: string;
+  weights?: Partial<Weights>;
+  decision?: DecisionModel;
+  view?: (index: SearchIndex) => SearchIndex;
+}
+
+const answerAll: DecisionModel = { onTopic: { weights: {}, bias: 0, threshold: 0 }, answers: { weights: {}, bias: 0, threshold: 0 } };
+const { answers } = TUNED.decision;
+/** The answers model as if every best passage held the asked kind of value. */
+const noTypeCheck: DecisionModel = {
+  ...TUNED.decision,
+  answers: { ...answers, weights: { ...answers.weights, typeOk: 0 }, bias: answers.bias + (answers.weights.typeOk ?? 0) },
+};
+
+const VARIANTS: Variant[] = [
+  { name: 'full' },
+  { name: 'dense sentence only (no window, paragraph, lexical, type, speaker)', weights: { window: 0, paragraph: 0, lexical: 0, type: 0, speaker: 0 } },
+  { name: 'no window grain', weights: { window: 0 } },
+  { name: 'no paragraph grain', weights: { paragraph: 0 } },
+  { name: 'no BM25', weights: { lexical: 0 } },
+  { name: 'no answer-type signal in ranking', weights: { type: 0 } },
+  { name: 'no speaker signal', weights: { speaker: 0 } },
+  { name: 'no type check in the verdict', decision: noTypeCheck },
+  {
+    name: 'no speaker/subject context (index)',
+    view: (index) => ({
+      ...index,
+      passages: index.passages.map((p) => ({ ...p, context: '' })),
+      lexical: lexicalIndex(buildLexicalData(index.passages.map((p) => p.text))),
+    }),
+  },
+  { name: 'no tags (index)', view: (index) => ({ ...index, passages: index.passages.map((p) => ({ ...p, tags: [] })) }) },
+  { name: 'no verdict (answer everything)', decision: answerAll },
+];
+
+const files = process.argv.slice(2);
+if (files.length === 0) throw new Error('usage: npm run ablate -- <gold file…>');
+const { engine, embedder, config } = await openConfiguredEngine();
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+console.log('| variant | file | R@1 | R@3 | answerable not answered | near-topic not answered | off-topic refused |');
+console.log('|---|---|---|---|---|---|---|');
+for (const variant of VARIANTS) {
+  const view = variant.view ? variant.view(engine.index) : engine.index;
+  const over: SearchEngine = variant.view ? createSearchEngine(view, embedder, { liveText: liveTexts(config.corpusDir) }) : engine;
+  const weights = { ...TUNED.weights, ...variant.weights };
+  const decision = variant.decision ?? TUNED.decision;
+  for (const file of files) {
+    const f = figures(outcomes(view, await runGold(over, [file]), weights), byModel(decision));
+    console.log(`| ${variant.name} | ${file.replace(/^.*\//, '')} | ${f.r1.toFixed(3)} | ${f.r3.toFixed(3)} | ${pct(f.falseRefusals)} | ${pct(f.nearTopicHeld)} | ${pct(f.offTopicRefused)} |`);
+  }
+}
