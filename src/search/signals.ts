@@ -63,13 +63,21 @@ export function holdsAskedValue(passage: TaggedText, asked: Asked, questionTerms
   return answeringTags(passage, asked, questionTerms).length > 0;
 }
 
-/** Positions [first, end) of the paragraph holding a position. */
+/**
+ * How far the paragraph grain reaches on either side of a sentence. News
+ * paragraphs are a few sentences; a transcript or an unparagraphed dump can
+ * be one paragraph of hundreds, which would cost a dot product each per
+ * candidate (measured: 20 ms a query on 40 addresses).
+ */
+const PARAGRAPH_REACH = 4;
+
+/** Positions [first, end) of the paragraph holding a position, at most PARAGRAPH_REACH sentences either side. */
 export function paragraphSpan(passages: readonly SearchPassage[], position: number): [number, number] {
   const same = (i: number) => passages[i] !== undefined && passages[i]!.doc === passages[position]!.doc && passages[i]!.paragraph === passages[position]!.paragraph;
   let first = position;
   let end = position + 1;
-  while (same(first - 1)) first--;
-  while (same(end)) end++;
+  while (position - first < PARAGRAPH_REACH && same(first - 1)) first--;
+  while (end - position <= PARAGRAPH_REACH && same(end)) end++;
   return [first, end];
 }
 
