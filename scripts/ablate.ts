@@ -48,7 +48,7 @@ const VARIANTS: Variant[] = [
       lexical: lexicalIndex(buildLexicalData(index.passages.map((p) => p.text))),
     }),
   },
-  { name: 'no tags (index)', view: (index) => ({ ...index, passages: index.passages.map((p) => ({ ...p, tags: [] })) }) },
+  { name: 'no tags (index)', view: (index) => ({ ...index, passages: index.passages.map((p) => ({ ...p, tags: '' })) }) },
   { name: 'no verdict (answer everything)', decision: answerAll },
 ];
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { annotateDocument } from '../src/annotate/annotate.js';
 import { resolveContext } from '../src/annotate/context.js';
 import { createTagger, type Tagger } from '../src/annotate/tagger.js';
-import { loadTags, storeTags } from '../src/annotate/tags.js';
+import { isStoredTags, loadTags, storeTags, type ValueKind } from '../src/annotate/tags.js';
 import { segmentDocument } from '../src/segment/document.js';
 
 let tagger: Tagger;
@@ -49,20 +49,24 @@ describe('tagger', () => {
 
   it('round-trips tags through their stored form', () => {
     const tags = tagger('Brian Walsh said 4,500 children were referred in 2013.', 10);
-    expect(loadTags(storeTags(tags))).toEqual(tags);
+    expect(loadTags(storeTags(tags, 10), 10)).toEqual(tags);
+    expect(isStoredTags(storeTags(tags, 10))).toBe(true);
+    expect(isStoredTags('9.1.2,oops')).toBe(false);
+    expect(isStoredTags('')).toBe(true);
   });
 });
 
 describe('speaker and subject context', () => {
-  const sentence = (text: string, paragraph: number, names: [kind: number, from: string][] = []) => {
+  const sentence = (text: string, paragraph: number, names: [kind: ValueKind, name: string][] = []) => {
     const start = paragraph * 1000;
-    return { text, paragraph, start, tags: names.map(([k, name]): [number, number, number] => [k, start + text.indexOf(name), start + text.indexOf(name) + name.length]) };
+    const tags = names.map(([kind, name]) => ({ kind, start: start + text.indexOf(name), end: start + text.indexOf(name) + name.length }));
+    return { text, paragraph, start, tags: storeTags(tags, start) };
   };
 
   it('carries the speaker across paragraphs that continue a quotation, and stops at one that does not', () => {
     const context = resolveContext([
-      sentence('George Duggins, the cabinet member, promised rapid improvement.', 1, [[0, 'George Duggins']]),
-      sentence('Mr Duggins said: “There is no hiding from the fact that the findings are disappointing.', 2, [[0, 'Mr Duggins']]),
+      sentence('George Duggins, the cabinet member, promised rapid improvement.', 1, [['person', 'George Duggins']]),
+      sentence('Mr Duggins said: “There is no hiding from the fact that the findings are disappointing.', 2, [['person', 'Mr Duggins']]),
       sentence('“As the report reflects, the findings are not a verdict on the staff.', 3),
       sentence('“We have already added another team of social workers.”', 4),
       sentence('Inspectors found that children were left at risk of harm.', 5),
@@ -73,7 +77,7 @@ describe('speaker and subject context', () => {
 
   it('resolves "He added" and "the boy" to the last person named', () => {
     const context = resolveContext([
-      sentence('Daniel died after months of abuse at the family home in Coventry.', 1, [[0, 'Daniel'], [2, 'Coventry']]),
+      sentence('Daniel died after months of abuse at the family home in Coventry.', 1, [['person', 'Daniel'], ['place', 'Coventry']]),
       sentence('The little boy was beaten and arrived at school with two black eyes.', 2),
       sentence('He was also kept locked in a boxroom.', 3),
     ]);

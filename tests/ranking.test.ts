@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { expandQuote, highlights, nearDuplicate, selectQuotes, type SentenceRef } from '../src/quote/select.js';
 import { decide, idf, probability, weightedCoverage, type DecisionFeatures, type DecisionModel } from '../src/search/decide.js';
 import { fuse, type Weights } from '../src/search/fusion.js';
+import { storeTags } from '../src/annotate/tags.js';
 import { classifyQuestion } from '../src/search/answer-type.js';
 import { answeringTags, SIGNAL_NAMES, type Signals } from '../src/search/signals.js';
 import { queryTerms, termsOf } from '../src/lexical/terms.js';
@@ -122,11 +123,12 @@ describe('selectQuotes', () => {
 
   it('highlights the values that answer, not a name the question itself gives, in file offsets, merged when they overlap', () => {
     const text = 'Daniel was killed by his stepfather, Mariusz Krezolek, in March 2012.';
-    const tagged: SentenceRef[] = [{ doc: 0, paragraph: 1, start: 100, end: 100 + text.length, text, after: '', tags: [
-      [0, 100, 106], // person: Daniel
-      [0, 137, 153], // person: Mariusz Krezolek
-      [7, 158, 168], // date: March 2012
-    ] }];
+    const tags = storeTags([
+      { kind: 'person', start: 100, end: 106 }, // Daniel
+      { kind: 'person', start: 137, end: 153 }, // Mariusz Krezolek
+      { kind: 'date', start: 158, end: 168 }, // March 2012
+    ], 100);
+    const tagged: SentenceRef[] = [{ doc: 0, paragraph: 1, start: 100, end: 100 + text.length, text, after: '', tags }];
     const who = classifyQuestion("Who was Daniel's stepfather?");
     const answering = (s: SentenceRef) => answeringTags(s, who, new Set(termsOf("Who was Daniel's stepfather?")));
     expect(highlights(tagged, 0, 0, answering).map(([a, b]) => text.slice(a - 100, b - 100))).toEqual(['Mariusz Krezolek']);

@@ -12,13 +12,13 @@
  * a pronoun or a person noun with no name of its own refers to the most
  * recent sentence's first-named person (its grammatical subject, mostly).
  */
-import { loadTags, type StoredTag, type Tag } from './tags.js';
+import { loadTags, type StoredTags, type Tag } from './tags.js';
 
 export interface ContextInput {
   text: string;
   start: number;
   paragraph: number;
-  tags: readonly StoredTag[];
+  tags: StoredTags;
 }
 
 /** Reporting verbs of English news prose. */
@@ -48,7 +48,7 @@ export function resolveContext(sentences: readonly ContextInput[]): string[] {
   let lastSubject: string | undefined;
   let lastSpeaker: string | undefined;
   return sentences.map((s, i) => {
-    const tags = loadTags(s.tags).filter((t) => (NAME_KINDS as readonly string[]).includes(t.kind));
+    const tags = loadTags(s.tags, s.start).filter((t) => (NAME_KINDS as readonly string[]).includes(t.kind));
     const names = tags.map((t) => ({ kind: t.kind, at: t.start - s.start, name: fuller(nameText(s.text, t, s.start), seen) }));
     const people = names.filter((n) => n.kind === 'person');
     const previous = sentences[i - 1];

@@ -13,20 +13,32 @@ export interface Tag {
   end: number;
 }
 
-/** On disk a tag is [kind index, start, end]: an archive holds hundreds of thousands. */
-export type StoredTag = [number, number, number];
+/**
+ * A sentence's tags as stored: "kind.start.end" triples joined by commas,
+ * kind as its index in VALUE_KINDS, offsets from the sentence's start in base
+ * 36 ("4.2v.30,7.3c.3m"). An archive holds hundreds of thousands of tags: as
+ * JSON arrays they were that many small objects to parse and collect at every
+ * start; as one short string per sentence they are decoded only for the few
+ * sentences a question touches.
+ */
+export type StoredTags = string;
 
-export function storeTags(tags: readonly Tag[]): StoredTag[] {
-  return tags.map((t) => [VALUE_KINDS.indexOf(t.kind), t.start, t.end]);
+export function storeTags(tags: readonly Tag[], sentenceStart: number): StoredTags {
+  return tags.map((t) => `${VALUE_KINDS.indexOf(t.kind)}.${(t.start - sentenceStart).toString(36)}.${(t.end - sentenceStart).toString(36)}`).join(',');
 }
 
-export function isStoredTag(value: unknown): value is StoredTag {
-  return (
-    Array.isArray(value) && value.length === 3 && value.every((n) => Number.isInteger(n) && (n as number) >= 0) &&
-    (value[0] as number) < VALUE_KINDS.length && (value[1] as number) <= (value[2] as number)
-  );
+/** Every kind index is one digit while there are at most ten kinds. */
+const STORED = /^(?:[0-9]\.[0-9a-z]+\.[0-9a-z]+(?:,[0-9]\.[0-9a-z]+\.[0-9a-z]+)*)?$/;
+
+/** A well-formed stored string; checked by pattern alone, since a start checks every passage of an archive. */
+export function isStoredTags(value: unknown): value is StoredTags {
+  return typeof value === 'string' && STORED.test(value);
 }
 
-export function loadTags(stored: readonly StoredTag[]): Tag[] {
-  return stored.map(([k, start, end]) => ({ kind: VALUE_KINDS[k]!, start, end }));
+export function loadTags(stored: StoredTags, sentenceStart: number): Tag[] {
+  if (stored === '') return [];
+  return stored.split(',').map((triple) => {
+    const [k, start, end] = triple.split('.');
+    return { kind: VALUE_KINDS[Number(k)]!, start: sentenceStart + parseInt(start!, 36), end: sentenceStart + parseInt(end!, 36) };
+  });
 }

@@ -142,7 +142,7 @@ async function evaluate(engine: SearchEngine, config: Config, file: string): Pro
   for (const g of gold) {
     const answer = await engine.ask(g.q, 3);
     const nonVerbatim = [...answer.quotes, ...answer.related].filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
-    results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, nonVerbatim });
+    results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, related: answer.related, nonVerbatim });
   }
   return results;
 }

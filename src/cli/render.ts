@@ -98,7 +98,8 @@ export function renderEval(file: string, { summary: s, byType, byStyle }: EvalRe
   return [
     `${file}: ${s.questions} questions (${s.answerable} answerable, ${s.unanswerable} unanswerable)`,
     `R@1 ${s.recallAt1.toFixed(3)}  R@3 ${s.recallAt3.toFixed(3)}  MRR ${s.mrr.toFixed(3)}`,
-    `unanswerable not answered ${pct(s.abstention)} (refused ${pct(s.refused)})  answerable not answered ${pct(s.falseAbstention)}  non-verbatim ${s.nonVerbatim}`,
+    `unanswerable not answered ${pct(s.abstention)} (refused ${pct(s.refused)})  answerable not answered ${pct(s.falseAbstention)} ` +
+      `(right quote among the related passages: ${pct(s.relatedHit)} of answerable)  non-verbatim ${s.nonVerbatim}`,
     ...(labelled(byType) ? ['', ...groupTable('type', byType)] : []),
     ...(labelled(byStyle) ? ['', ...groupTable('style', byStyle)] : []),
     ...(misses ? s.misses.map((m) => `  miss: ${m.q}${m.got ? `\n        got: ${m.got.slice(0, 140)}` : ' (not answered)'}`) : []),

@@ -5,7 +5,7 @@
  * places. One quote per paragraph: a second hit from the same paragraph
  * would be a near-duplicate.
  */
-import type { StoredTag } from '../annotate/tags.js';
+import type { StoredTags } from '../annotate/tags.js';
 import type { DocMeta } from '../segment/metadata.js';
 
 export interface SentenceRef {
@@ -17,7 +17,7 @@ export interface SentenceRef {
   /** Exact text between this sentence and the next one of the paragraph; '' at its end. */
   after: string;
   /** Typed values in the sentence, document offsets. */
-  tags?: readonly StoredTag[];
+  tags?: StoredTags;
 }
 
 export interface Quote {

@@ -3,7 +3,7 @@
  * order, their vectors, nearest-neighbour search and BM25. The store
  * provides it (src/store/load.ts); tests build one from plain arrays.
  */
-import type { StoredTag } from '../annotate/tags.js';
+import type { StoredTags } from '../annotate/tags.js';
 import type { LexicalIndex } from '../lexical/bm25.js';
 import type { DocMeta } from '../segment/metadata.js';
 
@@ -16,7 +16,7 @@ export interface SearchPassage {
   /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
   after: string;
   /** Typed values in the sentence, document offsets. */
-  tags: readonly StoredTag[];
+  tags: StoredTags;
   /** Who is speaking and whom the sentence is about, resolved from the sentences before it ('' when unknown). */
   context: string;
 }

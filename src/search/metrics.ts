@@ -28,6 +28,8 @@ export interface EvalSummary {
   refused: number;
   /** Share of answerable questions not given as answered. */
   falseAbstention: number;
+  /** Share of answerable questions given as "related" whose closest passages still hold a right quote (shown, marked as not an answer). */
+  relatedHit: number;
   nonVerbatim: number;
   misses: { q: string; got?: string }[];
 }
@@ -75,6 +77,8 @@ export interface ScoredAnswer {
   verdict: 'answered' | 'related' | 'refused';
   answered: boolean;
   quotes: Quote[];
+  /** The closest passages of a "related" verdict. */
+  related: Quote[];
   /** Quotes whose text is not exactly fileText.slice(start, end). */
   nonVerbatim: number;
 }
@@ -95,6 +99,7 @@ export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
     abstention: share(unanswerable.filter((r) => !r.answered).length, unanswerable.length),
     refused: share(unanswerable.filter((r) => r.verdict === 'refused').length, unanswerable.length),
     falseAbstention: share(answerable.filter((r) => !r.answered).length, answerable.length),
+    relatedHit: share(answerable.filter((r) => r.verdict === 'related' && hitRank(r.gold, r.related) > 0).length, answerable.length),
     nonVerbatim: results.reduce((s, r) => s + r.nonVerbatim, 0),
     misses: results
       .filter((r) => (r.gold.unanswerable ? r.answered : rankOf(r) !== 1))

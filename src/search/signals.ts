@@ -7,7 +7,7 @@
  * a value of the type the question asks for; whether its speaker is the one
  * the question names.
  */
-import { loadTags, type StoredTag, type Tag } from '../annotate/tags.js';
+import { loadTags, type StoredTags, type Tag } from '../annotate/tags.js';
 import type { LexicalHits } from '../lexical/bm25.js';
 import { termsOf } from '../lexical/terms.js';
 import { ANSWERED_BY, type Asked } from './answer-type.js';
@@ -40,7 +40,7 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** A sentence's text, its document offset and its tags. */
-type TaggedText = Pick<SearchPassage, 'text' | 'start'> & { tags?: readonly StoredTag[] };
+type TaggedText = Pick<SearchPassage, 'text' | 'start'> & { tags?: StoredTags };
 
 /**
  * The passage's values that can answer what is asked: of an answering kind,
@@ -50,7 +50,7 @@ type TaggedText = Pick<SearchPassage, 'text' | 'start'> & { tags?: readonly Stor
 export function answeringTags(passage: TaggedText, asked: Asked, questionTerms: ReadonlySet<string>): Tag[] {
   const kinds = ANSWERED_BY[asked.type];
   if (!kinds) return [];
-  return loadTags(passage.tags ?? []).filter((t) => {
+  return loadTags(passage.tags ?? '', passage.start).filter((t) => {
     if (!kinds.includes(t.kind)) return false;
     const terms = termsOf(passage.text.slice(t.start - passage.start, t.end - passage.start));
     return terms.length === 0 || terms.some((term) => !questionTerms.has(term));

@@ -4,7 +4,7 @@
  * from another format or model is rejected with a message that says what to run.
  */
 import { z } from 'zod';
-import { isStoredTag, type StoredTag } from '../annotate/tags.js';
+import { isStoredTags, type StoredTags } from '../annotate/tags.js';
 import { fail } from '../errors.js';
 
 /** 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context. */
@@ -42,8 +42,8 @@ export interface Passage {
   text: string;
   /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
   after: string;
-  /** Typed values in the sentence: [kind, start, end], document offsets. */
-  tags: StoredTag[];
+  /** Typed values in the sentence (src/annotate/tags.ts). */
+  tags: StoredTags;
   /** Resolved speaker and subject names ('' when none): searched, never quoted. */
   context: string;
 }
@@ -56,7 +56,7 @@ function isPassage(value: unknown): value is Passage {
     typeof p === 'object' && p !== null &&
     natural(p.label) && natural(p.doc) && natural(p.start) && natural(p.end) && natural(p.paragraph) && (p.paragraph as number) > 0 &&
     typeof p.text === 'string' && typeof p.after === 'string' && typeof p.context === 'string' &&
-    Array.isArray(p.tags) && p.tags.every(isStoredTag)
+    isStoredTags(p.tags)
   );
 }
 
