@@ -5,20 +5,11 @@
  * places. One quote per paragraph: a second hit from the same paragraph
  * would be a near-duplicate.
  */
-import type { StoredTags } from '../annotate/tags.js';
+import type { SearchPassage } from '../search/index-view.js';
 import type { DocMeta } from '../segment/metadata.js';
 
-export interface SentenceRef {
-  doc: number;
-  paragraph: number;
-  start: number;
-  end: number;
-  text: string;
-  /** Exact text between this sentence and the next one of the paragraph; '' at its end. */
-  after: string;
-  /** Typed values in the sentence, document offsets. */
-  tags?: StoredTags;
-}
+/** What selection needs of a sentence: the index's own passage shape, tags optional. */
+export type SentenceRef = Pick<SearchPassage, 'doc' | 'paragraph' | 'start' | 'end' | 'text' | 'after'> & Partial<Pick<SearchPassage, 'tags'>>;
 
 export interface Quote {
   text: string;
