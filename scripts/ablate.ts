@@ -64,7 +64,7 @@ for (const variant of VARIANTS) {
   const weights = { ...TUNED.weights, ...variant.weights };
   const decision = variant.decision ?? TUNED.decision;
   for (const file of files) {
-    const f = figures(outcomes(view, await runGold(over, [file]), weights), byModel(decision));
+    const f = figures(outcomes(await runGold(over, [file]), weights), byModel(decision));
     console.log(`| ${variant.name} | ${file.replace(/^.*\//, '')} | ${f.r1.toFixed(3)} | ${f.r3.toFixed(3)} | ${pct(f.falseRefusals)} | ${pct(f.nearTopicHeld)} | ${pct(f.offTopicRefused)} |`);
   }
 }

@@ -27,8 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { FEATURE_NAMES, type DecisionModel, type FeatureName, type Logistic } from '../src/search/decide.js';
 import type { Weights } from '../src/search/fusion.js';
-import type { SearchIndex } from '../src/search/index-view.js';
-import { byModel, figures, isOffTopic, openConfiguredEngine, outcomes, runGold, type Figures, type GoldRun, type Outcome } from './lib/gold-runs.js';
+import { byModel, figures, isOffTopic, openArchiveEngine, openConfiguredEngine, outcomes, runGold, type Figures, type GoldRun, type Outcome } from './lib/gold-runs.js';
 import { seeded, shuffle } from './lib/random.js';
 
 const FOLDS = 5;
@@ -51,13 +50,12 @@ function* grid(): Generator<Weights> {
         for (const type of GRID.type) for (const speaker of GRID.speaker) yield { dense: 1, window, paragraph, lexical, type, speaker };
 }
 
-type Index = SearchIndex;
 
-function chooseWeights(index: Index, runs: readonly GoldRun[]): Weights {
+function chooseWeights(runs: readonly GoldRun[]): Weights {
   const answerable = runs.filter((r) => !r.gold.unanswerable);
   let best: { weights: Weights; score: number } | undefined;
   for (const weights of grid()) {
-    const hits = outcomes(index, answerable, weights).map((o) => o.hit);
+    const hits = outcomes(answerable, weights).map((o) => o.hit);
     const score = hits.filter((h) => h === 1).length + hits.filter((h) => h >= 1).length;
     if (!best || score > best.score) best = { weights, score };
   }
@@ -143,31 +141,36 @@ function fitDecision(results: readonly Outcome[]): DecisionModel {
   };
 }
 
-function crossValidate(index: Index, runs: readonly GoldRun[]): Figures {
-  const order = shuffle(runs.map((_, i) => i), seeded(FOLD_SEED));
+function crossValidate(runs: readonly GoldRun[]): Figures {
+  // Folds by question, so a question asked of two corpora is never both trained on and tested.
+  const questions = shuffle([...new Set(runs.map((r) => r.gold.q))], seeded(FOLD_SEED));
+  const foldOf = new Map(questions.map((q, k) => [q, k % FOLDS]));
   const predicted: { o: Outcome; verdict: ReturnType<ReturnType<typeof byModel>> }[] = [];
   for (let f = 0; f < FOLDS; f++) {
-    const heldOut = new Set(order.filter((_, k) => k % FOLDS === f));
-    const train = runs.filter((_, i) => !heldOut.has(i));
-    const test = runs.filter((_, i) => heldOut.has(i));
-    const weights = chooseWeights(index, train);
-    const decision = fitDecision(outcomes(index, train, weights));
-    for (const o of outcomes(index, test, weights)) predicted.push({ o, verdict: byModel(decision)(o) });
+    const train = runs.filter((r) => foldOf.get(r.gold.q) !== f);
+    const test = runs.filter((r) => foldOf.get(r.gold.q) === f);
+    const weights = chooseWeights(train);
+    const decision = fitDecision(outcomes(train, weights));
+    for (const o of outcomes(test, weights)) predicted.push({ o, verdict: byModel(decision)(o) });
   }
   const verdicts = new Map(predicted.map((p) => [p.o.run, p.verdict]));
   return figures(predicted.map((p) => p.o), (o) => verdicts.get(o.run)!);
 }
 
-const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const write = process.argv.includes('--write');
+const args = process.argv.slice(2);
+const files = args.filter((a) => !a.startsWith('--'));
+const write = args.includes('--write');
+/** --addresses N: also ask every question of the articles with N State of the Union addresses beside them. */
+const addresses = Number(args.find((a) => a.startsWith('--addresses='))?.split('=')[1] ?? 0);
 if (files.length === 0) throw new Error('usage: npm run fit -- <gold file…> [--write]');
 if (files.some((f) => f.endsWith('test.jsonl'))) throw new Error('tests/gold/test.jsonl is the frozen test split: it never chooses a constant');
 const { engine } = await openConfiguredEngine();
 const runs = await runGold(engine, files);
-const weights = chooseWeights(engine.index, runs);
-const fitted = outcomes(engine.index, runs, weights);
+if (addresses > 0) runs.push(...(await runGold(await openArchiveEngine(addresses), files)));
+const weights = chooseWeights(runs);
+const fitted = outcomes(runs, weights);
 const decision = fitDecision(fitted);
-const cv = crossValidate(engine.index, runs);
+const cv = crossValidate(runs);
 const onDev = figures(fitted, byModel(decision));
 const show = (f: Figures) =>
   `R@1 ${f.r1.toFixed(3)}  R@3 ${f.r3.toFixed(3)}  false refusals ${(f.falseRefusals * 100).toFixed(1)}% of ${f.answerable}  ` +
@@ -182,8 +185,8 @@ if (write) {
     weights,
     decision,
     provenance: {
-      data: `${files.join(', ')} (${runs.length} questions)`,
-      command: `npm run fit -- ${files.join(' ')} --write`,
+      data: `${files.join(', ')} (${runs.length} question runs${addresses > 0 ? `: each asked of the articles alone and with ${addresses} addresses beside them` : ''})`,
+      command: `npm run fit -- ${args.join(' ')}`,
       method: `fusion weights by grid search (R@1 + R@3), verdict by two logistic regressions (on-topic: balanced-accuracy threshold; answers: most permissive threshold holding back 75% of near-topic questions); ${FOLDS}-fold CV: ${show(cv)}`,
       fittedAt: new Date().toISOString().slice(0, 10),
     },

@@ -4,8 +4,11 @@
  * re-rank and re-decide under other constants without embedding again.
  * Everything after the one `explain` per question is pure.
  */
-import { readFile } from 'node:fs/promises';
-import { loadConfig, type Config } from '../../src/config/env.js';
+import { cp, mkdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copySotu } from '../bench.js';
+import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config/env.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { openEmbedder, openEngine } from '../../src/open.js';
 import { selectQuotes } from '../../src/quote/select.js';
@@ -21,16 +24,32 @@ import { queryTerms, termsOf } from '../../src/lexical/terms.js';
 
 export interface GoldRun {
   gold: GoldQuestion;
+  /** The index the question was asked of. */
+  index: SearchIndex;
   asked: Asked;
   terms: string[];
   questionTerms: Set<string>;
   candidates: { item: number; signals: Signals }[];
 }
 
-export async function openConfiguredEngine(): Promise<{ engine: SearchEngine; embedder: Embedder; config: Config }> {
-  const config = loadConfig();
+export async function openConfiguredEngine(env: Record<string, string | undefined> = process.env): Promise<{ engine: SearchEngine; embedder: Embedder; config: Config }> {
+  const config = loadConfig(env);
   const embedder = await openEmbedder(config);
   return { engine: await openEngine(config, embedder, { onMessage: (l) => console.error(l) }), embedder, config };
+}
+
+/**
+ * An engine over the project's articles with the first `addresses` State of
+ * the Union addresses beside them (the bench's archive), in a fixed scratch
+ * folder so a second run only updates its index.
+ */
+export async function openArchiveEngine(addresses: number): Promise<SearchEngine> {
+  const dir = join(tmpdir(), `quotebot-archive-${addresses}`);
+  const corpusDir = join(dir, 'corpus');
+  await mkdir(corpusDir, { recursive: true });
+  await cp(join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
+  await copySotu(corpusDir, addresses);
+  return (await openConfiguredEngine({ ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: join(dir, 'index') })).engine;
 }
 
 export async function runGold(engine: SearchEngine, files: readonly string[]): Promise<GoldRun[]> {
@@ -40,6 +59,7 @@ export async function runGold(engine: SearchEngine, files: readonly string[]): P
       const explained = await engine.explain(gold.q);
       runs.push({
         gold,
+        index: engine.index,
         asked: explained.asked,
         terms: queryTerms(gold.q),
         questionTerms: new Set(termsOf(gold.q)),
@@ -57,10 +77,14 @@ export interface Outcome {
   features: DecisionFeatures;
 }
 
-/** Ranks each run under `weights` and scores its top-3 quotes; the index gives passages and statistics. */
-export function outcomes(index: SearchIndex, runs: readonly GoldRun[], weights: Weights): Outcome[] {
-  const features = featuresFor(index);
+const featureFunctions = new WeakMap<SearchIndex, ReturnType<typeof featuresFor>>();
+
+/** Ranks each run under `weights` and scores its top-3 quotes, over the index it was asked of. */
+export function outcomes(runs: readonly GoldRun[], weights: Weights): Outcome[] {
   return runs.map((run) => {
+    const { index } = run;
+    let features = featureFunctions.get(index);
+    if (!features) featureFunctions.set(index, (features = featuresFor(index)));
     const ranked = fuse(run.candidates, weights);
     const quotes = selectQuotes({
       sentences: index.passages,
