@@ -12,6 +12,7 @@ export const ERRORS = {
   CORPUS_MISSING: (dir: string) => `The corpus folder "${dir}" does not exist: create it and add .txt, .md or .html files.`,
   UNREADABLE_DOCUMENT: (file: string, why: string) => `Skipped "${file}": ${why}.`,
   INVALID_SIDECAR: (file: string, why: string) => `Ignored metadata sidecar "${file}": ${why}.`,
+  INDEX_LOCKED: (who: string) => `Another index build (${who}) is running: wait for it, or run again without --no-wait.`,
   INDEX_MISSING: (dir: string) => `No index in "${dir}": run "npm run index" to build it.`,
   INDEX_CORRUPT: (file: string, why: string) =>
     `The index file "${file}" is unreadable (${why}): run "npm run index -- --force" to rebuild it.`,

@@ -54,7 +54,12 @@ export async function staleness(config: Config, embedder: Embedder): Promise<{ r
   return { reason: 'Corpus files were touched but not changed: recording their new times.', corpus };
 }
 
-export async function updateIndex(config: Config, embedder: Embedder, hooks: Hooks, options: { force?: boolean; corpus?: CorpusRead } = {}): Promise<BuildReport> {
+export async function updateIndex(
+  config: Config,
+  embedder: Embedder,
+  hooks: Hooks,
+  options: { force?: boolean; wait?: boolean; corpus?: CorpusRead } = {},
+): Promise<BuildReport> {
   const report = await buildIndex({
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,

@@ -23,8 +23,9 @@ export interface Io {
   env: Record<string, string | undefined>;
 }
 
-/** Exit codes: 0 ok, 1 failure, 2 bad input from the user. */
+/** Exit codes: 0 ok, 1 failure, 2 bad input from the user, 75 (EX_TEMPFAIL) another build holds the index with --no-wait. */
 const USAGE = 2;
+const INDEX_BUSY = 75;
 
 export async function run(argv: readonly string[], io: Io, embedderFor: (c: Config) => Promise<Embedder> = openEmbedder): Promise<number> {
   const say = (line: string) => io.stderr.write(`${line}\n`);
@@ -84,9 +85,10 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .command('index')
     .description('build or update the index from corpus/ (only new or changed text is embedded)')
     .option('--force', 'rebuild everything from scratch')
-    .action(async (options: { force?: boolean }) => {
+    .option('--no-wait', `exit with code ${INDEX_BUSY} at once if another build is running, instead of waiting for it`)
+    .action(async (options: { force?: boolean; wait: boolean }) => {
       const { config, embedder, hooks } = await prepare();
-      const report = await updateIndex(config, embedder, hooks, { force: Boolean(options.force) });
+      const report = await updateIndex(config, embedder, hooks, { force: Boolean(options.force), wait: options.wait });
       say(renderBuildReport(report));
     });
 
@@ -114,6 +116,7 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE;
     say(`error: ${oneLine(error)}`);
+    if (error instanceof QuotebotError && error.code === 'INDEX_LOCKED') return INDEX_BUSY;
     const userError = error instanceof QuotebotError && ['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT'].includes(error.code);
     return userError ? USAGE : 1;
   }

@@ -20,6 +20,7 @@ import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from
 import { FORMAT_VERSION, HNSW_DEFAULTS, type Manifest, type Passage, type PassageStore } from './format.js';
 import { currentGeneration, FILES, newGenerationName, publishGeneration } from './layout.js';
 import { encodeLexical } from './lexical-file.js';
+import { withIndexLock } from './lock.js';
 import { loadIndex, vectorOf, type LoadedIndex } from './load.js';
 
 export interface BuildOptions {
@@ -29,6 +30,8 @@ export interface BuildOptions {
   indexDir: string;
   embedder: Embedder;
   force?: boolean;
+  /** Wait for another build holding the index lock (default), or fail at once with INDEX_LOCKED. */
+  wait?: boolean;
   onMessage?: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
 }
@@ -152,7 +155,13 @@ function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, di
   };
 }
 
-export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+/** Builds under the index lock: one writer at a time, whoever starts it. */
+export function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const onWait = options.onMessage;
+  return withIndexLock(options.indexDir, { ...(options.wait === false ? { wait: false } : {}), ...(onWait ? { onWait } : {}) }, () => buildLocked(options));
+}
+
+async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const { documents, warnings } = options.corpus ?? (await readCorpus(options.corpusDir));
   const previous = await reusable(options);
@@ -256,14 +265,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
   const generation = newGenerationName();
   const dir = join(options.indexDir, generation);
-  await mkdir(dir, { recursive: true });
+  // Not recursive: the folder must be new, never one a reader may be using.
+  await mkdir(options.indexDir, { recursive: true });
+  await mkdir(dir);
   await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
   await graph.writeIndex(join(dir, FILES.graph));
   const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
   await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map(lexicalText), known)));
   await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));
   await writeFileAtomic(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
-  await publishGeneration(options.indexDir, generation, previous?.dir);
+  await publishGeneration(options.indexDir, generation);
 
   return {
     ...docStatus,

@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 export const POINTER = 'current.json';
@@ -20,14 +21,24 @@ export async function currentGeneration(indexDir: string): Promise<string | unde
   }
 }
 
+/**
+ * A name no other build has used: time and pid alone repeat when one process
+ * builds twice within a millisecond, and the second build then wrote into the
+ * generation readers were using (seen in the concurrent-builders test).
+ */
 export function newGenerationName(): string {
-  return `gen-${Date.now().toString(36)}-${process.pid}`;
+  return `gen-${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Points readers at the new generation, then removes all but it and the one before. */
-export async function publishGeneration(indexDir: string, generation: string, previous: string | undefined): Promise<void> {
+/**
+ * Points readers at the new generation, then removes all but it and the one
+ * it replaces — whatever the build was (a --force build or one that could not
+ * read the previous index keeps it too). Called under the index lock.
+ */
+export async function publishGeneration(indexDir: string, generation: string): Promise<void> {
+  const replaced = await currentGeneration(indexDir);
   await writeFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation }));
-  const keep = new Set([generation, previous?.split(/[\\/]/).at(-1)]);
+  const keep = new Set([generation, replaced?.split(/[\\/]/).at(-1)]);
   for (const entry of await readdir(indexDir)) {
     if (entry.startsWith('gen-') && !keep.has(entry)) await rm(join(indexDir, entry), { recursive: true, force: true });
   }
