@@ -95,6 +95,31 @@ describe('answers', () => {
     expect(edit.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
   });
 
+  it('answers bad /ask input privately, before any public acknowledgement', async () => {
+    const cases: [{ name: string; type: number; value: string | number | boolean }[], RegExp][] = [
+      [[{ name: 'question', type: 3, value: '   ' }], /The question is empty/],
+      [[{ name: 'question', type: 3, value: 'q'.repeat(2000) }], /2000 characters long; the limit is 1000/],
+      [[{ name: 'question', type: 3, value: 42 }], /The question is empty/],
+      [[{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }, { name: 'top', type: 4, value: 0 }], /Invalid top "0"/],
+      [[{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }, { name: 'top', type: 4, value: 99 }], /Invalid top "99"/],
+    ];
+    for (const [options, message] of cases) {
+      const { id } = fake.slash(options);
+      const callback = await fake.waitFor(callbackOf(id));
+      expect(callback.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+      expect(String((callback.body?.data as { content: string }).content)).toMatch(message);
+    }
+    expect(logLines.join('')).not.toMatch(/question failed/);
+  });
+
+  it('acknowledges a button it does not know, privately', async () => {
+    const reply = await fake.waitFor(replyTo(fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`)));
+    const { id } = fake.click('forged:button', reply);
+    const callback = await fake.waitFor(callbackOf(id));
+    expect(callback.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(String((callback.body?.data as { content: string }).content)).toMatch(/no longer valid/);
+  });
+
   it('answers the very first question after start without losing the interaction', async () => {
     const { token } = fake.slash([{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }]);
     expect(description(await fake.waitFor(editOf(token)))).toMatch(/Amy Weir/);

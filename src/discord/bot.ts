@@ -15,7 +15,8 @@ import {
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
-import type { SearchEngine } from '../search/engine.js';
+import { validateQuestion, type SearchEngine } from '../search/engine.js';
+import { MAX_TOP } from './commands.js';
 import { MAX_QUOTES, PAGE, parseButtonId } from './buttons.js';
 import { recordFeedback } from './feedback.js';
 import { Gate } from './gate.js';
@@ -95,11 +96,31 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     await reply(await gate.run(() => answer(question, 3)));
   }
 
+  /** The /ask options as sent, checked before anything is public: they are hostile input until then. */
+  function askOptions(interaction: ChatInputCommandInteraction): { question: string; top: number; ephemeral: boolean } | { error: string } {
+    const question = interaction.options.get('question')?.value;
+    const top = interaction.options.get('top')?.value ?? 3;
+    const visibility = interaction.options.get('public')?.value;
+    if (typeof question !== 'string') return { error: fail('EMPTY_QUESTION').message };
+    if (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > MAX_TOP) {
+      return { error: fail('INVALID_ARGUMENT', 'top', String(top), `must be a whole number from 1 to ${MAX_TOP}`).message };
+    }
+    try {
+      return { question: validateQuestion(question), top, ephemeral: visibility === false };
+    } catch (error) {
+      return { error: oneLine(error) };
+    }
+  }
+
   async function onAsk(interaction: ChatInputCommandInteraction): Promise<void> {
-    const question = interaction.options.getString('question', true);
-    const top = interaction.options.getInteger('top') ?? 3;
-    const ephemeral = interaction.options.getBoolean('public') === false;
     logger.info({ channel: interaction.channelId, kind: 'slash' }, 'question');
+    const options = askOptions(interaction);
+    // Bad input is answered privately, before the public acknowledgement.
+    if ('error' in options) {
+      await interaction.reply({ ...plainReply(options.error), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const { question, top, ephemeral } = options;
     if (!accepting || !allowedChannel(interaction.channelId, interaction.channel?.isThread() ? interaction.channel.parentId : undefined)) {
       await interaction.reply({ ...plainReply(accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.'), flags: MessageFlags.Ephemeral });
       return;
@@ -116,7 +137,11 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const action = parseButtonId(interaction.customId);
-    if (!action) return;
+    // Unknown ids (an old or forged button) are still acknowledged, so the user sees why nothing happened.
+    if (!action) {
+      await interaction.reply({ ...plainReply('This button is no longer valid. Ask the question again.'), flags: MessageFlags.Ephemeral });
+      return;
+    }
     if (action.kind === 'vote') {
       if (!votes.first(interaction.message.id, interaction.user.id)) {
         await interaction.reply({ ...plainReply('You already voted on this answer; only your first vote counts.'), flags: MessageFlags.Ephemeral });
