@@ -28,6 +28,18 @@ describe('classifyQuestion', () => {
     ['is the council improving', 'yesno'],
     ['What is Ofsted?', 'definition'],
     ['caseload numbers', 'other'],
+    // A noun after which/what, and amounts asked without "how much".
+
+    ['Which political party does the council leader belong to?', 'organisation'],
+    ['Which NHS trust works with the council?', 'organisation'],
+    ['Which journalist wrote the story?', 'person'],
+    ['What is the name of the spokesman?', 'person'],
+    ['Which ward does the councillor represent?', 'place'],
+    ["What is the director's salary?", 'money'],
+    ['What was the cost of the review?', 'money'],
+    ['What is the vacancy rate among social workers?', 'percent'],
+    ["What was the child's date of birth?", 'date'],
+    ['On what dates did the inspection run?', 'date'],
   ])('%s → %s', (question, type) => {
     expect(classifyQuestion(question).type).toBe(type);
   });
@@ -43,19 +55,3 @@ describe('classifyQuestion', () => {
   });
 });
 
-describe('classifyQuestion: a noun after which/what, and amounts asked without "how much"', () => {
-  it.each([
-    ['Which political party does the council leader belong to?', 'organisation'],
-    ['Which NHS trust works with the council?', 'organisation'],
-    ['Which journalist wrote the story?', 'person'],
-    ['What is the name of the spokesman?', 'person'],
-    ['Which ward does the councillor represent?', 'place'],
-    ["What is the director's salary?", 'money'],
-    ['What was the cost of the review?', 'money'],
-    ['What is the vacancy rate among social workers?', 'percent'],
-    ["What was the child's date of birth?", 'date'],
-    ['On what dates did the inspection run?', 'date'],
-  ])('%s → %s', (question, type) => {
-    expect(classifyQuestion(question).type).toBe(type);
-  });
-});
