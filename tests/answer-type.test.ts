@@ -29,7 +29,6 @@ describe('classifyQuestion', () => {
     ['What is Ofsted?', 'definition'],
     ['caseload numbers', 'other'],
     // A noun after which/what, and amounts asked without "how much".
-
     ['Which political party does the council leader belong to?', 'organisation'],
     ['Which NHS trust works with the council?', 'organisation'],
     ['Which journalist wrote the story?', 'person'],
