@@ -1,8 +1,9 @@
 /** Discord reply building: limits, escaping, no pings — pure, no client needed. */
 import { describe, expect, it } from 'vitest';
 import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
-import { answerReply, formatQuote, LIMITS, notInArticles } from '../src/discord/respond.js';
+import { answerReply, echoText, formatQuote, LIMITS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
+import { questionFromMention } from '../src/discord/bot.js';
 import type { Answer } from '../src/search/engine.js';
 
 const quote = (text: string, paragraph = 1) => ({ text, doc: 'a.txt', start: 0, end: text.length, score: 1, title: 'A title', date: '1 May 2014', paragraph });
@@ -119,5 +120,27 @@ describe('VoteLedger', () => {
     expect(ledger.first('m2', 'u1')).toBe(true); // evicts m1:u1, the oldest
     expect(ledger.first('m1', 'u2')).toBe(false);
     expect(ledger.first('m1', 'u1')).toBe(true);
+  });
+});
+
+describe('echoText', () => {
+  it('defuses mentions, a leading block quote and invisible characters in the echoed question', () => {
+    const echoed = echoText('> @everyone @here <@123> <@&456> <#789> what\u0000 did\u202e Ofsted find?');
+    expect(echoed).not.toMatch(/@everyone|@here|<@\d|<@&|<#/);
+    expect(echoed.startsWith('\\>')).toBe(true);
+    expect(echoed).not.toMatch(/[\u0000\u202e]/);
+    expect(echoed).toContain('Ofsted find?');
+  });
+
+  it('is used for the embed title', () => {
+    const reply = answerReply({ question: '@everyone who?', verdict: 'answered', answered: true, related: [], quotes: [quote('Amy Weir.')] }, []);
+    expect(reply.embeds![0]!.title).toBe('@\u200beveryone who?');
+  });
+});
+
+describe('questionFromMention', () => {
+  it('takes out only the bot\'s own mention', () => {
+    expect(questionFromMention('<@42> what did <@77> say about <@!42> funding?', '42')).toBe('what did <@77> say about   funding?');
+    expect(questionFromMention('<@!42>', '42')).toBe('');
   });
 });

@@ -44,6 +44,11 @@ export interface Bot {
 
 const SLOW_DOWN = 'You are asking faster than I can check quotes. Please wait a minute and ask again.';
 
+/** The question in a message that mentions the bot: only the bot's own mention is taken out ("what did <@someone> say" keeps its words). */
+export function questionFromMention(content: string, botId: string): string {
+  return content.replace(/<@!?(\d+)>/g, (mention, id: string) => (id === botId ? ' ' : mention)).trim();
+}
+
 export function createBot({ config, engine, logger, now = Date.now, requestsPerSecond = 50 }: BotOptions): Bot {
   const d = config.discord;
   const client = new Client({
@@ -82,7 +87,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     if (!accepting || message.author.bot || !message.inGuild() || !client.user) return;
     if (!message.mentions.users.has(client.user.id)) return;
     if (!allowedChannel(message.channelId, message.channel.isThread() ? message.channel.parentId : undefined)) return;
-    const question = message.content.replace(/<@!?\d+>/g, ' ').trim();
+    const question = questionFromMention(message.content, client.user.id);
     logger.info({ channel: message.channelId, kind: 'mention' }, 'question');
     const reply = (payload: ReplyPayload) => message.reply({ ...payload, allowedMentions: NO_MENTIONS });
     if (!withinLimits(message.author.id, message.channelId)) {

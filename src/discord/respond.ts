@@ -33,6 +33,22 @@ export function escapeText(text: string): string {
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true });
 }
 
+/** Control and bidirectional-override characters: echoed, they hide or reorder what a reader sees. */
+const INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * Text a user typed, shown back to the channel (the question as an embed
+ * title): markdown escaped, invisible characters removed, a leading ">" kept
+ * literal, and mentions defused with a zero-width space so no client renders
+ * @everyone, @here, <@user>, <@&role> or <#channel> as a mention.
+ */
+export function echoText(text: string): string {
+  return escapeText(text.replace(INVISIBLE, ''))
+    .replace(/@(everyone|here)\b/g, '@\u200b$1')
+    .replace(/<([@#])/g, '<\u200b$1')
+    .replace(/^(\s*)>/, '$1\\>');
+}
+
 /** URLs in angle brackets: Discord shows no preview card for them. */
 function suppressPreviews(text: string): string {
   return text.replace(/\bhttps?:\/\/[^\s<>]+/g, (url) => `<${url}>`);
@@ -66,7 +82,7 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[], { 
   const quotes = all.slice(skip);
   const intro = answer.verdict === 'related' ? RELATED_NOTE : '';
   if (quotes.length === 0) return plainReply('No further quotes match this question.');
-  const title = truncate(escapeText(answer.question), LIMITS.title);
+  const title = truncate(echoText(answer.question), LIMITS.title);
   const blocks: string[] = [];
   let description = intro;
   for (const quote of quotes) {
