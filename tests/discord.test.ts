@@ -9,7 +9,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config/env.js';
-import { createBot, type Bot } from '../src/discord/bot.js';
+import { createBot, UNAVAILABLE, type Bot } from '../src/discord/bot.js';
+import { fail } from '../src/errors.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import { engineOver, openEmbedder, openEngine, updateIndex } from '../src/open.js';
 import type { SearchEngine } from '../src/search/engine.js';
@@ -110,6 +111,18 @@ describe('answers', () => {
       expect(String((callback.body?.data as { content: string }).content)).toMatch(message);
     }
     expect(logLines.join('')).not.toMatch(/question failed/);
+  });
+
+  it('tells the channel only that the articles are unavailable when the index is damaged, and logs the detail', async () => {
+    const real = engine;
+    engine = { ...real, ask: () => Promise.reject(fail('INDEX_CORRUPT', '/srv/quotebot/index/gen-1/hnsw.bin', 'truncated')) };
+    try {
+      const reply = await fake.waitFor(replyTo(fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`)));
+      expect(String(reply.body?.content)).toBe(UNAVAILABLE);
+      expect(logLines.join('')).toContain('/srv/quotebot/index/gen-1/hnsw.bin');
+    } finally {
+      engine = real;
+    }
   });
 
   it('acknowledges a button it does not know, privately', async () => {

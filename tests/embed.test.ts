@@ -52,6 +52,17 @@ describe('cachedFileHash', () => {
     expect(changed).not.toBe(first);
   });
 
+  it('re-hashes instead of failing when the cache file is garbled (a crash or a full disk mid-write)', async () => {
+    const { dir: root } = await scratch(false);
+    const file = join(root, 'weights.bin');
+    const cache = join(root, 'weights.sha256.json');
+    await writeFile(file, 'some weights');
+    for (const garbage of ['{"size": 12, "mtimeMs"', 'null', '[]']) {
+      await writeFile(cache, garbage);
+      expect(await cachedFileHash(file, cache, 'm')).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
   it('names the model when its file is missing', async () => {
     const { dir: root } = await scratch(false);
     const error = await cachedFileHash(join(root, 'absent.onnx'), join(root, 'c.json'), 'my-model').catch((e: unknown) => e);

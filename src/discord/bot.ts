@@ -45,6 +45,10 @@ export interface Bot {
 const SLOW_DOWN = 'You are asking faster than I can check quotes. Please wait a minute and ask again.';
 
 /** The question in a message that mentions the bot: only the bot's own mention is taken out ("what did <@someone> say" keeps its words). */
+/** Errors about the question itself; every other error's detail (file paths, model names) stays in the log. */
+const USER_ERRORS = new Set<string>(['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT']);
+export const UNAVAILABLE = 'The articles are temporarily unavailable; the operator has been told. Please try again later.';
+
 export function questionFromMention(content: string, botId: string): string {
   return content.replace(/<@!?(\d+)>/g, (mention, id: string) => (id === botId ? ' ' : mention)).trim();
 }
@@ -77,9 +81,10 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       const titles = current.index.documents.map((doc) => doc.meta.title ?? doc.name);
       return answerReply(result, titles, { skip, mayHaveMore: shown.length === top });
     } catch (error) {
-      if (error instanceof QuotebotError) return plainReply(error.message);
+      // The asker sees what they can fix; anything else (a damaged index, the model) is for the operator's log only.
+      if (error instanceof QuotebotError && USER_ERRORS.has(error.code)) return plainReply(error.message);
       logger.error({ err: oneLine(error) }, 'question failed');
-      return plainReply('Something went wrong while searching the articles. Please try again.');
+      return plainReply(UNAVAILABLE);
     }
   };
 

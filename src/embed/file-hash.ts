@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { fail, oneLine } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { readCachedJson } from '../fs/json.js';
 
 interface HashRecord {
   size: number;
@@ -18,10 +19,7 @@ export async function cachedFileHash(file: string, cacheFile: string, model: str
   const info = await stat(file).catch((error: unknown) => {
     throw fail('MODEL_LOAD_FAILED', model, oneLine(error));
   });
-  const cached = await readFile(cacheFile, 'utf8').then(
-    (text) => JSON.parse(text) as Partial<HashRecord>,
-    () => ({}) as Partial<HashRecord>,
-  );
+  const cached = await readCachedJson<HashRecord>(cacheFile);
   if (cached.size === info.size && cached.mtimeMs === info.mtimeMs && typeof cached.sha256 === 'string') return cached.sha256;
   const sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
   // A cache that cannot be written (read-only models folder) only costs the next start a re-hash.

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { readCachedJson } from '../fs/json.js';
 import { cachedFileHash } from './file-hash.js';
 import { buildBertOnnx, type BertConfig } from './bert-onnx.js';
 import { readSafetensors } from './safetensors.js';
@@ -47,7 +48,7 @@ export async function prepareModel(modelsDir: string, name: string): Promise<Pre
   const manifest = await loadManifest();
   const hash = `${await cachedFileHash(manifest.weightsPath, join(dir, 'source.sha256.json'), name)}.v${CONVERTER_VERSION}`;
   const recordPath = join(dir, 'prepared.json');
-  const existing: { hash?: string } = await readFile(recordPath, 'utf8').then((t) => JSON.parse(t) as { hash?: string }, () => ({}));
+  const existing = await readCachedJson<{ hash: string }>(recordPath);
   if (existing.hash === hash) return { dir, hash, converted: false, seconds: (performance.now() - started) / 1000 };
 
   const config = JSON.parse(await readFile(manifest.configPath, 'utf8')) as BertConfig;
