@@ -265,6 +265,33 @@ describe('limits and load', () => {
   });
 });
 
+describe('bounded queue and shutdown', () => {
+  it('answers "busy" privately past the queue cap, and every /ask still gets exactly one response', async () => {
+    const bot = await startBot({ RATE_LIMIT_CHANNEL_PER_MIN: '1000', MAX_CONCURRENT_QUESTIONS: '1', MAX_QUEUED_QUESTIONS: '2' });
+    const asks = Array.from({ length: 12 }, (_, i) =>
+      fake.slash([{ name: 'question', type: 3, value: `Question ${i}: what did the council say about caseloads?` }], `5100000000000${String(i).padStart(5, '0')}`),
+    );
+    await Promise.all(asks.map((a) => fake.waitFor(callbackOf(a.id), 60_000)));
+    const busy = asks.filter((a) => {
+      const callback = fake.requests.find(callbackOf(a.id))!;
+      return callback.body?.type === 4 && /too many questions waiting/.test(String((callback.body.data as { content: string }).content));
+    });
+    expect(busy.length).toBeGreaterThan(0);
+    const served = asks.filter((a) => !busy.includes(a));
+    await Promise.all(served.map((a) => fake.waitFor(editOf(a.token), 60_000)));
+    for (const a of asks) expect(fake.requests.filter(callbackOf(a.id))).toHaveLength(1);
+    await bot.stop();
+  });
+
+  it('sends the reply to a question already taken in before shutdown completes', async () => {
+    const bot = await startBot();
+    const id = fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`);
+    while (!logLines.join('').includes('"kind":"mention"')) await new Promise((resolve) => setTimeout(resolve, 5));
+    await bot.stop();
+    expect(fake.requests.some(replyTo(id))).toBe(true);
+  });
+});
+
 describe('index swap', () => {
   it('answers from a rebuilt index without a restart', async () => {
     const swapped = new Promise<void>((resolve) => {

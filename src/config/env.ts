@@ -64,6 +64,7 @@ const schema = z.object({
   RATE_LIMIT_USER_PER_MIN: positiveInt(5),
   RATE_LIMIT_CHANNEL_PER_MIN: positiveInt(30),
   MAX_CONCURRENT_QUESTIONS: positiveInt(4),
+  MAX_QUEUED_QUESTIONS: positiveInt(200),
   FEEDBACK_FILE: z.string().default('feedback.jsonl'),
 });
 
@@ -85,6 +86,8 @@ export interface Config {
     userPerMinute: number;
     channelPerMinute: number;
     maxConcurrent: number;
+    /** Questions that may wait for a free slot; past that the bot answers "busy". */
+    maxQueued: number;
     /** Where 👍/👎 votes are appended, one JSON object per line. */
     feedbackFile: string;
   };
@@ -118,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       userPerMinute: e.RATE_LIMIT_USER_PER_MIN,
       channelPerMinute: e.RATE_LIMIT_CHANNEL_PER_MIN,
       maxConcurrent: e.MAX_CONCURRENT_QUESTIONS,
+      maxQueued: e.MAX_QUEUED_QUESTIONS,
       feedbackFile: resolve(PROJECT_ROOT, e.FEEDBACK_FILE),
     },
   };

@@ -42,6 +42,9 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
+const BUSY = 'I have too many questions waiting right now. Please try again in a minute.';
+/** How long shutdown waits for replies in flight. */
+const SHUTDOWN_GRACE_MS = 10_000;
 const SLOW_DOWN = 'You are asking faster than I can check quotes. Please wait a minute and ask again.';
 
 /** The question in a message that mentions the bot: only the bot's own mention is taken out ("what did <@someone> say" keeps its words). */
@@ -64,6 +67,22 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
   const perUser = new RateLimiter(d.userPerMinute, 60_000, now);
   const perChannel = new RateLimiter(d.channelPerMinute, 60_000, now);
   const gate = new Gate(d.maxConcurrent);
+  /**
+   * Questions taken in and not yet replied to, counted from the moment they
+   * are accepted (before /ask's acknowledgement): past running plus queued
+   * capacity a new one is told "busy" instead of growing the line.
+   */
+  let admitted = 0;
+  const capacity = d.maxConcurrent + d.maxQueued;
+  const admit = async (work: () => Promise<unknown>): Promise<void> => {
+    admitted++;
+    try {
+      await work();
+    } finally {
+      admitted--;
+    }
+  };
+  const busy = () => admitted >= capacity;
   const votes = new VoteLedger();
   let accepting = true;
 
@@ -103,7 +122,12 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       await reply(plainReply('Ask me a question after the mention, e.g. “@Quotebot what did Ofsted find?”'));
       return;
     }
-    await reply(await gate.run(() => answer(question, 3)));
+    if (busy()) {
+      await reply(plainReply(BUSY));
+      return;
+    }
+    // The reply is sent inside the gate, so shutdown waits for it, not only for the answer.
+    await admit(() => gate.run(async () => reply(await answer(question, 3))));
   }
 
   /** The /ask options as sent, checked before anything is public: they are hostile input until then. */
@@ -135,14 +159,15 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       await interaction.reply({ ...plainReply(accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.'), flags: MessageFlags.Ephemeral });
       return;
     }
-    if (!withinLimits(interaction.user.id, interaction.channelId)) {
-      await interaction.reply({ ...plainReply(SLOW_DOWN), flags: MessageFlags.Ephemeral });
+    if (!withinLimits(interaction.user.id, interaction.channelId) || busy()) {
+      await interaction.reply({ ...plainReply(busy() ? BUSY : SLOW_DOWN), flags: MessageFlags.Ephemeral });
       return;
     }
-    // Acknowledge first: Discord drops an interaction that is not answered within 3 seconds.
-    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const payload = await gate.run(() => answer(question, top));
-    await interaction.editReply(payload);
+    await admit(async () => {
+      // Acknowledge first: Discord drops an interaction that is not answered within 3 seconds.
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      await gate.run(async () => interaction.editReply(await answer(question, top)));
+    });
   }
 
   async function onButton(interaction: ButtonInteraction): Promise<void> {
@@ -171,14 +196,17 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       await interaction.reply({ ...plainReply('Thanks, your vote was recorded.'), flags: MessageFlags.Ephemeral });
       return;
     }
-    if (!accepting || !withinLimits(interaction.user.id, interaction.channelId)) {
-      await interaction.reply({ ...plainReply(accepting ? SLOW_DOWN : 'I am restarting; ask again in a moment.'), flags: MessageFlags.Ephemeral });
+    if (!accepting || !withinLimits(interaction.user.id, interaction.channelId) || busy()) {
+      const why = !accepting ? 'I am restarting; ask again in a moment.' : busy() ? BUSY : SLOW_DOWN;
+      await interaction.reply({ ...plainReply(why), flags: MessageFlags.Ephemeral });
       return;
     }
-    // The next page goes to the one who asked for it, not to the whole channel.
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const top = Math.min(action.shown + PAGE, MAX_QUOTES);
-    await interaction.editReply(await gate.run(() => answer(action.question, top, action.shown)));
+    await admit(async () => {
+      // The next page goes to the one who asked for it, not to the whole channel.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await gate.run(async () => interaction.editReply(await answer(action.question, top, action.shown)));
+    });
   }
 
   client.on(Events.MessageCreate, (message) => {
@@ -210,7 +238,9 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     },
     async stop() {
       accepting = false;
-      await gate.idle();
+      // Replies in flight are sent before the connection closes, within a bound: a stuck request must not hold shutdown.
+      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+      while (admitted > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       await client.destroy();
     },
   };

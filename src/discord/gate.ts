@@ -1,18 +1,13 @@
 /**
  * Bounded concurrency: at most `max` questions run at once, the rest wait in
- * line. A burst queues (a few bytes each) instead of running 100 model calls
- * side by side; `idle()` lets shutdown wait for what is in flight.
+ * line (the bot bounds the line: it admits at most a fixed number of
+ * questions). A burst queues instead of running 100 model calls side by side.
  */
 export class Gate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly max: number) {}
-
-  get active(): number {
-    return this.running + this.waiting.length;
-  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -21,13 +16,7 @@ export class Gate {
       return await task();
     } finally {
       this.running--;
-      const next = this.waiting.shift();
-      if (next) next();
-      else if (this.running === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      this.waiting.shift()?.();
     }
-  }
-
-  idle(): Promise<void> {
-    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }
