@@ -3,7 +3,7 @@
  * from the real model and a scratch index. Assertions are on the REST bodies
  * the bot sends.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -172,6 +172,20 @@ describe('answers', () => {
     expect(lines[0]).toMatchObject({ channelId: CHANNEL_ID, question: 'Who chairs the safeguarding board?' });
     expect(String(lines[0]!.shown)).toMatch(/Amy Weir/);
     expect(Object.keys(lines[0]!)).not.toContain('user');
+  });
+
+  it('counts a vote only once it is written: a failed write says so and the retry is recorded', async () => {
+    await bot.stop();
+    const blocked = join(paths.dir, 'blocked');
+    await writeFile(blocked, 'a file where the feedback folder should be');
+    bot = await startBot({ FEEDBACK_FILE: join(blocked, 'feedback.jsonl') });
+    const reply = await fake.waitFor(replyTo(fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`)));
+    const failed = await fake.waitFor(callbackOf(fake.click('vote:up', reply, '500000000000000008').id));
+    expect(String((failed.body?.data as { content: string }).content)).toMatch(/could not be recorded/);
+    await rm(blocked);
+    const retried = await fake.waitFor(callbackOf(fake.click('vote:up', reply, '500000000000000008').id));
+    expect(String((retried.body?.data as { content: string }).content)).toBe('Thanks, your vote was recorded.');
+    expect((await readFile(join(blocked, 'feedback.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('counts one vote per person per reply: repeat clicks are answered privately and not written', async () => {

@@ -1,5 +1,9 @@
 /** Discord reply building: limits, escaping, no pings — pure, no client needed. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordFeedback } from '../src/discord/feedback.js';
+import { scratch } from './support/temp.js';
 import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
 import { answerReply, echoText, formatQuote, LIMITS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
@@ -114,12 +118,13 @@ describe('answer buttons', () => {
 describe('VoteLedger', () => {
   it('counts a person once per reply, and forgets the oldest votes first once full', () => {
     const ledger = new VoteLedger(2);
-    expect(ledger.first('m1', 'u1')).toBe(true);
-    expect(ledger.first('m1', 'u1')).toBe(false);
-    expect(ledger.first('m1', 'u2')).toBe(true);
-    expect(ledger.first('m2', 'u1')).toBe(true); // evicts m1:u1, the oldest
-    expect(ledger.first('m1', 'u2')).toBe(false);
-    expect(ledger.first('m1', 'u1')).toBe(true);
+    ledger.count('m1', 'u1');
+    expect(ledger.voted('m1', 'u1')).toBe(true);
+    expect(ledger.voted('m1', 'u2')).toBe(false);
+    ledger.count('m1', 'u2');
+    ledger.count('m2', 'u1'); // evicts m1:u1, the oldest
+    expect(ledger.voted('m1', 'u2')).toBe(true);
+    expect(ledger.voted('m1', 'u1')).toBe(false);
   });
 });
 
@@ -142,5 +147,18 @@ describe('questionFromMention', () => {
   it('takes out only the bot\'s own mention', () => {
     expect(questionFromMention('<@42> what did <@77> say about <@!42> funding?', '42')).toBe('what did <@77> say about   funding?');
     expect(questionFromMention('<@!42>', '42')).toBe('');
+  });
+});
+
+describe('recordFeedback', () => {
+  it('rotates the file to <file>.1 once it reaches its cap, keeping at most two', async () => {
+    const { dir } = await scratch(false);
+    const file = join(dir, 'feedback.jsonl');
+    const entry = { at: '2026-11-29T00:00:00.000Z', verdict: 'up' as const, guildId: null, channelId: 'c', messageId: 'm', question: 'q', shown: 's' };
+    const line = `${JSON.stringify(entry)}\n`.length;
+    for (let i = 0; i < 7; i++) await recordFeedback(file, entry, line * 3);
+    expect((await readFile(file, 'utf8')).length).toBe(line);
+    expect((await readFile(`${file}.1`, 'utf8')).length).toBe(line * 3);
+    expect(await readFile(`${file}.2`, 'utf8').catch(() => 'none')).toBe('none');
   });
 });

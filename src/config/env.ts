@@ -66,6 +66,7 @@ const schema = z.object({
   MAX_CONCURRENT_QUESTIONS: positiveInt(4),
   MAX_QUEUED_QUESTIONS: positiveInt(200),
   FEEDBACK_FILE: z.string().default('feedback.jsonl'),
+  FEEDBACK_MAX_BYTES: positiveInt(10_000_000),
 });
 
 export interface Config {
@@ -90,6 +91,8 @@ export interface Config {
     maxQueued: number;
     /** Where 👍/👎 votes are appended, one JSON object per line. */
     feedbackFile: string;
+    /** Size at which the feedback file is rotated to <file>.1. */
+    feedbackMaxBytes: number;
   };
 }
 
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConcurrent: e.MAX_CONCURRENT_QUESTIONS,
       maxQueued: e.MAX_QUEUED_QUESTIONS,
       feedbackFile: resolve(PROJECT_ROOT, e.FEEDBACK_FILE),
+      feedbackMaxBytes: e.FEEDBACK_MAX_BYTES,
     },
   };
 }

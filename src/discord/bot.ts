@@ -155,10 +155,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       return;
     }
     const { question, top, ephemeral } = options;
-    if (!accepting || !allowedChannel(interaction.channelId, interaction.channel?.isThread() ? interaction.channel.parentId : undefined)) {
-      await interaction.reply({ ...plainReply(accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.'), flags: MessageFlags.Ephemeral });
-      return;
-    }
+    if (await turnedAway(interaction)) return;
     if (!withinLimits(interaction.user.id, interaction.channelId) || busy()) {
       await interaction.reply({ ...plainReply(busy() ? BUSY : SLOW_DOWN), flags: MessageFlags.Ephemeral });
       return;
@@ -170,6 +167,14 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     });
   }
 
+  /** Tells the user privately, and returns true, when the bot is stopping or the channel is not one it serves. */
+  async function turnedAway(interaction: ChatInputCommandInteraction | ButtonInteraction): Promise<boolean> {
+    if (accepting && allowedChannel(interaction.channelId, interaction.channel?.isThread() ? interaction.channel.parentId : undefined)) return false;
+    const why = accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.';
+    await interaction.reply({ ...plainReply(why), flags: MessageFlags.Ephemeral });
+    return true;
+  }
+
   async function onButton(interaction: ButtonInteraction): Promise<void> {
     const action = parseButtonId(interaction.customId);
     // Unknown ids (an old or forged button) are still acknowledged, so the user sees why nothing happened.
@@ -177,13 +182,19 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       await interaction.reply({ ...plainReply('This button is no longer valid. Ask the question again.'), flags: MessageFlags.Ephemeral });
       return;
     }
+    // Votes and More pages obey the same channel list and rate limits as questions.
+    if (await turnedAway(interaction)) return;
     if (action.kind === 'vote') {
-      if (!votes.first(interaction.message.id, interaction.user.id)) {
+      if (votes.voted(interaction.message.id, interaction.user.id)) {
         await interaction.reply({ ...plainReply('You already voted on this answer; only your first vote counts.'), flags: MessageFlags.Ephemeral });
         return;
       }
+      if (!perUser.allow(interaction.user.id)) {
+        await interaction.reply({ ...plainReply(SLOW_DOWN), flags: MessageFlags.Ephemeral });
+        return;
+      }
       const embed = interaction.message.embeds[0];
-      await recordFeedback(d.feedbackFile, {
+      const written = await recordFeedback(d.feedbackFile, {
         at: new Date(now()).toISOString(),
         verdict: action.verdict,
         guildId: interaction.guildId,
@@ -191,14 +202,21 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
         messageId: interaction.message.id,
         question: embed?.title ?? null,
         shown: embed?.description ?? interaction.message.content,
-      });
+      }, d.feedbackMaxBytes).then(
+        () => true,
+        (error: unknown) => (logger.error({ err: oneLine(error) }, 'feedback not recorded'), false),
+      );
+      if (!written) {
+        await interaction.reply({ ...plainReply('Your vote could not be recorded; please try again later.'), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      votes.count(interaction.message.id, interaction.user.id);
       logger.info({ verdict: action.verdict, message: interaction.message.id }, 'feedback');
       await interaction.reply({ ...plainReply('Thanks, your vote was recorded.'), flags: MessageFlags.Ephemeral });
       return;
     }
-    if (!accepting || !withinLimits(interaction.user.id, interaction.channelId) || busy()) {
-      const why = !accepting ? 'I am restarting; ask again in a moment.' : busy() ? BUSY : SLOW_DOWN;
-      await interaction.reply({ ...plainReply(why), flags: MessageFlags.Ephemeral });
+    if (!withinLimits(interaction.user.id, interaction.channelId) || busy()) {
+      await interaction.reply({ ...plainReply(busy() ? BUSY : SLOW_DOWN), flags: MessageFlags.Ephemeral });
       return;
     }
     const top = Math.min(action.shown + PAGE, MAX_QUOTES);

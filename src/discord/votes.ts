@@ -9,12 +9,14 @@ export class VoteLedger {
 
   constructor(private readonly capacity = 100_000) {}
 
-  /** Records the vote and returns true when this person has not voted on this reply before. */
-  first(messageId: string, userId: string): boolean {
-    const key = `${messageId}:${userId}`;
-    if (this.seen.has(key)) return false;
+  /** Whether this person has already voted on this reply. */
+  voted(messageId: string, userId: string): boolean {
+    return this.seen.has(`${messageId}:${userId}`);
+  }
+
+  /** Counts the vote: called once it is written, so a failed write leaves the person free to vote again. */
+  count(messageId: string, userId: string): void {
     if (this.seen.size >= this.capacity) this.seen.delete(this.seen.values().next().value!);
-    this.seen.add(key);
-    return true;
+    this.seen.add(`${messageId}:${userId}`);
   }
 }
