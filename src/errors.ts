@@ -10,6 +10,8 @@ export const ERRORS = {
   EMPTY_CORPUS: (dir: string) =>
     `No readable documents in "${dir}": add .txt, .md or .html files and run "npm run index".`,
   CORPUS_MISSING: (dir: string) => `The corpus folder "${dir}" does not exist: create it and add .txt, .md or .html files.`,
+  CORPUS_NOT_FOLDER: (dir: string) => `CORPUS_DIR "${dir}" is a file, not a folder: set it to the folder that holds the documents.`,
+  EMPTY_DOCUMENT: (file: string) => `"${file}" has no article text to index (0 sentences): is it empty, or only headings and links?`,
   UNREADABLE_DOCUMENT: (file: string, why: string) => `Skipped "${file}": ${why}.`,
   INVALID_SIDECAR: (file: string, why: string) => `Ignored metadata sidecar "${file}": ${why}.`,
   INDEX_LOCKED: (who: string) => `Another index build (${who}) is running: wait for it, or run again without --no-wait.`,

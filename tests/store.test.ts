@@ -226,3 +226,22 @@ describe('corpus input', () => {
     expect(page.text).toBe('The old bridge will reopen to traffic on Monday morning.\n\nEngineers finished the repairs & checks early.');
   });
 });
+
+describe('what a build says about its input', () => {
+  it('warns about a document with no article text, and still indexes the rest', async () => {
+    const paths = await scratch();
+    await writeFile(join(paths.corpusDir, 'empty.txt'), '\n\n   \n');
+    await writeFile(join(paths.corpusDir, 'links.md'), 'Home\n\nNews\n\nContact\n');
+    const report = await buildIndex({ ...paths, embedder: fakeEmbedder() });
+    expect(report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/"empty\.txt" has no article text/), expect.stringMatching(/"links\.md" has no article text/)]));
+    expect(report.sentences).toBeGreaterThan(0);
+  });
+
+  it('says CORPUS_DIR is a file, not that the folder is missing', async () => {
+    const paths = await scratch();
+    const file = join(paths.corpusDir, '000_720fcdee8977a856.txt');
+    const error = await errorOf(buildIndex({ ...paths, corpusDir: file, embedder: fakeEmbedder() }));
+    expect(error.code).toBe('CORPUS_NOT_FOLDER');
+    expect(error.message).toContain(file);
+  });
+});

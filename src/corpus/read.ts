@@ -55,8 +55,8 @@ async function documentNames(dir: string): Promise<string[]> {
   let entries: string[];
   try {
     entries = (await readdir(dir)).sort();
-  } catch {
-    throw fail('CORPUS_MISSING', dir);
+  } catch (error) {
+    throw fail((error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'CORPUS_NOT_FOLDER' : 'CORPUS_MISSING', dir);
   }
   return entries.filter((name) => !name.endsWith(SIDECAR) && !name.startsWith('.') && DOCUMENT_EXTENSIONS.has(extname(name).toLowerCase()));
 }

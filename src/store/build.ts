@@ -12,7 +12,7 @@ import { annotateDocument, type Annotation } from '../annotate/annotate.js';
 import { createTagger, type Tagger } from '../annotate/tagger.js';
 import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
-import { oneLine, QuotebotError } from '../errors.js';
+import { fail, oneLine, QuotebotError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import type { Span } from '../segment/blocks.js';
@@ -163,9 +163,13 @@ export function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
 async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
-  const { documents, warnings } = options.corpus ?? (await readCorpus(options.corpusDir));
+  const read = options.corpus ?? (await readCorpus(options.corpusDir));
+  const { documents } = read;
   const previous = await reusable(options);
   const segmented = await segmentReusing(documents, previous);
+  // Indexed all the same (it may gain text later), but said: an empty or unparseable file should not pass unnoticed.
+  const empty = documents.filter((_, d) => segmented[d]!.sentences.length === 0).map((doc) => fail('EMPTY_DOCUMENT', doc.name).message);
+  const warnings = [...read.warnings, ...empty];
   const dims = options.embedder.dims;
 
   // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
