@@ -10,7 +10,7 @@ import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
 import { sameModel } from './store/format.js';
 import { currentGeneration } from './store/layout.js';
-import { loadIndex, readManifest, searchView, type LoadedIndex } from './store/load.js';
+import { loadIndex, loadIndexOrPrevious, readManifest, searchView, type LoadedIndex } from './store/load.js';
 
 export interface Hooks {
   /** Human-readable progress lines (stderr in the CLI, the log in the bot). */
@@ -101,7 +101,8 @@ export async function openEngine(
     await updateIndex(config, embedder, hooks, corpus ? { corpus } : {});
     return engineOver(config, await loadIndex(config.indexDir, embedder), embedder, hooks);
   }
+  const warn = (line: string) => hooks.onMessage?.(line);
   const early = await preloaded;
   const usable = early !== undefined && early.dir === (await currentGeneration(config.indexDir)) && sameModel(early.manifest, embedder);
-  return engineOver(config, usable ? early : await loadIndex(config.indexDir, embedder), embedder, hooks);
+  return engineOver(config, usable ? early : await loadIndexOrPrevious(config.indexDir, embedder, warn), embedder, hooks);
 }

@@ -3,13 +3,14 @@
  * generation the other was still writing, or delete it under its feet; now
  * the second waits for the first and finds nothing left to do.
  */
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
-import { loadIndex } from '../src/store/load.js';
+import { currentGeneration, FILES } from '../src/store/layout.js';
+import { loadIndex, loadIndexOrPrevious } from '../src/store/load.js';
 import { isStale, LOCK_FILE } from '../src/store/lock.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
@@ -81,5 +82,24 @@ describe('publishing', () => {
     const after = (await readdir(paths.indexDir)).filter((e) => e.startsWith('gen-'));
     expect(after).toHaveLength(2);
     expect(after).toEqual(expect.arrayContaining(before));
+  });
+});
+
+describe('a damaged current generation', () => {
+  it('is read past: readers answer from the generation it replaced, with a warning naming the damaged file', async () => {
+    const paths = await scratch();
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const file = join(paths.corpusDir, '004_8681b80293109f05.txt');
+    await writeFile(file, `${await readFile(file, 'utf8')}\n\nA sentence added for the second generation.\n`);
+    await buildIndex({ ...paths, embedder });
+    const current = (await currentGeneration(paths.indexDir))!;
+    await truncate(join(current, FILES.graph), 100);
+    await expect(loadIndex(paths.indexDir)).rejects.toThrow(/hnsw\.bin/);
+    const warnings: string[] = [];
+    const loaded = await loadIndexOrPrevious(paths.indexDir, embedder, (line) => warnings.push(line));
+    expect(loaded.dir).not.toBe(current);
+    expect(loaded.passages.map((p) => p.text)).not.toContain('A sentence added for the second generation.');
+    expect(warnings).toEqual([expect.stringMatching(/hnsw\.bin.*answering from the previous index/)]);
   });
 });

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { loadConfig } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
 import { engineOver, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
-import { loadIndex } from '../store/load.js';
+import { loadIndexOrPrevious } from '../store/load.js';
 import { watchGeneration } from '../store/watch.js';
 import { createBot } from './bot.js';
 
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   let engine = await openEngine(config, embedder, hooks, preloaded);
   const stopWatching = watchGeneration(config.indexDir, async () => {
     try {
-      engine = engineOver(config, await loadIndex(config.indexDir, embedder), embedder, hooks);
+      engine = engineOver(config, await loadIndexOrPrevious(config.indexDir, embedder, (line) => logger.warn(line)), embedder, hooks);
       logger.info({ sentences: engine.index.passages.length }, 'switched to the new index');
     } catch (error) {
       logger.warn({ err: oneLine(error) }, 'kept the previous index');

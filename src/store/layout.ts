@@ -12,13 +12,23 @@ import { writeFileAtomic } from '../fs/atomic.js';
 export const POINTER = 'current.json';
 export const FILES = { manifest: 'manifest.json', store: 'passages.json', vectors: 'vectors.f32', graph: 'hnsw.bin', lexical: 'lexical.bin' } as const;
 
-export async function currentGeneration(indexDir: string): Promise<string | undefined> {
+async function readPointer(indexDir: string): Promise<{ generation?: unknown; previous?: unknown }> {
   try {
-    const pointer = JSON.parse(await readFile(join(indexDir, POINTER), 'utf8')) as { generation?: unknown };
-    return typeof pointer.generation === 'string' ? join(indexDir, pointer.generation) : undefined;
+    return JSON.parse(await readFile(join(indexDir, POINTER), 'utf8')) as { generation?: unknown; previous?: unknown };
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+export async function currentGeneration(indexDir: string): Promise<string | undefined> {
+  const { generation } = await readPointer(indexDir);
+  return typeof generation === 'string' ? join(indexDir, generation) : undefined;
+}
+
+/** The generation the current one replaced, kept for readers: the fallback when the current one is damaged. */
+export async function previousGeneration(indexDir: string): Promise<string | undefined> {
+  const { previous } = await readPointer(indexDir);
+  return typeof previous === 'string' ? join(indexDir, previous) : undefined;
 }
 
 /**
@@ -36,9 +46,9 @@ export function newGenerationName(): string {
  * read the previous index keeps it too). Called under the index lock.
  */
 export async function publishGeneration(indexDir: string, generation: string): Promise<void> {
-  const replaced = await currentGeneration(indexDir);
-  await writeFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation }));
-  const keep = new Set([generation, replaced?.split(/[\\/]/).at(-1)]);
+  const replaced = (await currentGeneration(indexDir))?.split(/[\\/]/).at(-1);
+  await writeFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation, ...(replaced ? { previous: replaced } : {}) }));
+  const keep = new Set([generation, replaced]);
   for (const entry of await readdir(indexDir)) {
     if (entry.startsWith('gen-') && !keep.has(entry)) await rm(join(indexDir, entry), { recursive: true, force: true });
   }

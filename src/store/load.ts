@@ -5,9 +5,9 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { fail, oneLine } from '../errors.js';
+import { fail, oneLine, QuotebotError } from '../errors.js';
 import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
-import { currentGeneration, FILES } from './layout.js';
+import { currentGeneration, FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, storeSchema, type Manifest, type Passage, type PassageStore } from './format.js';
 import type { z } from 'zod';
@@ -46,6 +46,28 @@ async function readIndexJson<T>(file: string, schema: z.ZodType<T>): Promise<T> 
 export async function loadIndex(indexDir: string, model?: { id: string; dims: number }): Promise<LoadedIndex> {
   const dir = await currentGeneration(indexDir);
   if (!dir) throw fail('INDEX_MISSING', indexDir);
+  return loadGeneration(dir, model);
+}
+
+/**
+ * For readers (CLI, bot): the current generation, or, when it is damaged, the
+ * one it replaced, with a warning that names the damage — a damaged file
+ * degrades answers to the previous index instead of stopping the product.
+ */
+export async function loadIndexOrPrevious(indexDir: string, model: { id: string; dims: number }, warn: (line: string) => void): Promise<LoadedIndex> {
+  try {
+    return await loadIndex(indexDir, model);
+  } catch (error) {
+    const previous = await previousGeneration(indexDir);
+    if (!(error instanceof QuotebotError) || error.code !== 'INDEX_CORRUPT' || !previous) throw error;
+    const loaded = await loadGeneration(previous, model).catch(() => undefined);
+    if (!loaded) throw error;
+    warn(`${oneLine(error).replace(/: run .*$/, '')}; answering from the previous index until "npm run index -- --force" rebuilds it.`);
+    return loaded;
+  }
+}
+
+async function loadGeneration(dir: string, model?: { id: string; dims: number }): Promise<LoadedIndex> {
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model);
   // The files are independent: the graph and the vectors load on the thread pool while the passages parse here.
