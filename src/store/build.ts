@@ -13,7 +13,7 @@ import { createTagger, type Tagger } from '../annotate/tagger.js';
 import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
@@ -273,7 +273,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   await mkdir(options.indexDir, { recursive: true });
   await mkdir(dir);
   await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
-  await graph.writeIndex(join(dir, FILES.graph));
+  await writeFileAtomicWith(join(dir, FILES.graph), (temp) => graph.writeIndex(temp).then(() => undefined), { nonEmpty: true });
   const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
   await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map(lexicalText), known)));
   await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));

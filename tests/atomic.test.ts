@@ -1,0 +1,28 @@
+/** Crash-safe writes: the target is the old file or the whole new one, and no temp file is left behind. */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomic, writeFileAtomicWith } from '../src/fs/atomic.js';
+import { scratch } from './support/temp.js';
+
+describe('atomic writes', () => {
+  it('replaces a file whole', async () => {
+    const { dir } = await scratch(false);
+    const file = join(dir, 'a.json');
+    await writeFileAtomic(file, 'old');
+    await writeFileAtomic(file, 'new');
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('keeps the old file and leaves no temp file when a library writes nothing or fails', async () => {
+    const { dir } = await scratch(false);
+    const file = join(dir, 'hnsw.bin');
+    await writeFile(file, 'the old graph');
+    // hnswlib on a full disk: returns without an error, having written nothing.
+    await expect(writeFileAtomicWith(file, async (temp) => writeFile(temp, ''), { nonEmpty: true })).rejects.toThrow(/written empty/);
+    await expect(writeFileAtomicWith(file, async () => Promise.reject(new Error('ENOSPC: no space left on device')))).rejects.toThrow(/ENOSPC/);
+    expect(await readFile(file, 'utf8')).toBe('the old graph');
+    expect(await readdir(dir)).toEqual(['hnsw.bin']);
+  });
+});
