@@ -117,7 +117,7 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const candidates = gatherCandidates(index, query!, lexicalHits);
     const vectorMs = lap();
     const asked = classifyQuestion(question);
-    // "What did <speaker> say about <topic>": the speaker is matched by the speaker signal, meaning by the topic alone.
+    // "What did <speaker> say about <topic>": that speaker's sentences are also matched on the topic alone (signals.ts).
     const topic = asked.speaker ? withoutWords(question, asked.speaker) : undefined;
     // Embedded on its own, not batched with the question: a batch would shift both int8 vectors.
     const topicQuery = topic ? (await embedder.embed([topic]))[0] : undefined;
