@@ -25,7 +25,7 @@
 import 'dotenv/config';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/fs/atomic.js';
-import { FEATURE_NAMES, type DecisionModel, type FeatureName, type Logistic } from '../src/search/decide.js';
+import { FEATURE_NAMES, probability, type DecisionModel, type FeatureName, type Logistic } from '../src/search/decide.js';
 import type { Weights } from '../src/search/fusion.js';
 import { byModel, figures, isOffTopic, openArchiveEngine, openConfiguredEngine, outcomes, runGold, type Figures, type GoldRun, type Outcome } from './lib/gold-runs.js';
 import { seeded, shuffle } from './lib/random.js';
@@ -123,11 +123,11 @@ type ThresholdRule = (scored: readonly { p: number; y: boolean }[]) => number;
 function fitModel(results: readonly Outcome[], names: readonly FeatureName[], rule: ThresholdRule, label: (o: Outcome) => boolean | undefined): Logistic {
   const examples = results.flatMap((o) => {
     const y = label(o);
-    return y === undefined ? [] : [{ x: names.map((n) => o.features[n]), y }];
+    return y === undefined ? [] : [{ x: names.map((n) => o.features[n]), y, features: o.features }];
   });
   const model = fitLogistic(examples, names);
-  const p = (x: number[]) => 1 / (1 + Math.exp(-names.reduce((s, n, j) => s + model.weights[n]! * x[j]!, model.bias)));
-  return { ...model, threshold: rule(examples.map((e) => ({ p: p(e.x), y: e.y }))) };
+  // The engine's own probability, so a threshold is chosen on exactly what decide() will compute.
+  return { ...model, threshold: rule(examples.map((e) => ({ p: probability(e.features, { ...model, threshold: 0 }), y: e.y }))) };
 }
 
 function fitDecision(results: readonly Outcome[]): DecisionModel {

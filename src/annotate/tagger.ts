@@ -74,9 +74,10 @@ export async function createTagger(): Promise<Tagger> {
 
   return (sentence, offset, lowercase = new Set()) => {
     const doc = wink.readDoc(sentence);
-    const values = doc.tokens().out(its.value) as string[];
-    const spaces = doc.tokens().out(its.precedingSpaces) as string[];
-    const pos = doc.tokens().out(its.pos) as string[];
+    const all = doc.tokens();
+    const values = all.out(its.value) as string[];
+    const spaces = all.out(its.precedingSpaces) as string[];
+    const pos = all.out(its.pos) as string[];
     const tokens: Token[] = [];
     let at = 0;
     values.forEach((value, i) => {

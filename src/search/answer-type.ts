@@ -73,7 +73,7 @@ export function classifyQuestion(question: string): Asked {
   const q = normalise(question);
   // "In what year…", "At which school…": the preposition does not change what is asked.
   const wh = q.replace(/^(?:in|on|at|from|to|during|into|for) (?=(?:what|which) )/, '');
-  // "What did Mr Duggins say about…": the original casing keeps the speaker's name readable.
+  // "What did Mr Duggins say about…": the speaker's words, lower-cased like the rest.
   const speaker = SPEAKER_QUESTION.exec(q) ?? ACCORDING_TO.exec(q);
   if (/^(?:how old|what age|at what age|aged)\b/.test(q)) return { type: 'age' };
   if (/^how long\b/.test(q) || new RegExp(`^(?:for )?how many ${TIME_UNITS}\\b`).test(q)) return { type: 'duration' };

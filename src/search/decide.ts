@@ -9,7 +9,8 @@
  * (off-topic questions share few distinctive words with any one document),
  * and does the best passage answer it (it must hold a value of the asked
  * type, and the question's words must be near it). Both are fitted by
- * scripts/fit.ts on the dev split only; see tuned.json for provenance.
+ * scripts/fit.ts on every gold file but the frozen test split; tuned.json
+ * records the data and command.
  */
 export interface DecisionFeatures {
   /** Best query–sentence cosine among the candidates. */

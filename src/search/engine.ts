@@ -124,7 +124,7 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const signalContext = { index, query: query!, lexicalHits, asked, questionTerms, ...(topicQuery ? { topicQuery } : {}) };
     const scored = scoreCandidates(signalContext, candidates);
     const ranked = fuse(scored, weights);
-    const featuresOfBest = features({ candidates: scored, weights, terms, questionTerms, asked });
+    const featuresOfBest = features({ candidates: scored, weights, terms, asked });
     let verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, decision) : 'refused';
     const fuseMs = lap();
     // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.

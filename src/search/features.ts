@@ -3,11 +3,11 @@
  * script computes exactly what the engine does.
  */
 import { termsOf } from '../lexical/terms.js';
-import type { Asked } from './answer-type.js';
+import { ANSWERED_BY, type Asked } from './answer-type.js';
 import { idf, weightedCoverage, type DecisionFeatures } from './decide.js';
 import { fuseByRelevance, type Weights } from './fusion.js';
 import type { SearchIndex } from './index-view.js';
-import { holdsAskedValue, paragraphSpan, type Signals } from './signals.js';
+import { paragraphSpan, type Signals } from './signals.js';
 
 const NONE: DecisionFeatures = {
   topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0, typeFound: 0, missingRarity: 0, margin: 0,
@@ -33,9 +33,8 @@ const TYPE_WINDOW = 3;
 export interface FeatureInput {
   candidates: readonly { item: number; signals: Signals }[];
   weights: Weights;
-  /** Query terms (question words dropped) and every term of the question. */
+  /** Query terms (question words dropped). */
   terms: readonly string[];
-  questionTerms: ReadonlySet<string>;
   asked: Asked;
 }
 
@@ -49,14 +48,14 @@ export function featuresFor(index: SearchIndex): (input: FeatureInput) => Decisi
   const { passages, lexical } = index;
   const documentSpan = documentSpans(index);
   const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
-  return ({ candidates, weights, terms, questionTerms, asked }) => {
+  return ({ candidates, weights, terms, asked }) => {
     const ranked = fuseByRelevance(candidates, weights);
     const best = ranked[0];
     if (!best) return NONE;
     const [docFirst, docEnd] = documentSpan(best.item);
     const [first, end] = paragraphSpan(passages, best.item);
-    const relevant = ranked.slice(0, TYPE_WINDOW).map((r) => holdsAskedValue(passages[r.item]!, asked, questionTerms));
-    const holds = relevant[0] === undefined ? undefined : relevant.some(Boolean);
+    // The type signal already says, per candidate, whether it holds an answering value.
+    const holds = ANSWERED_BY[asked.type] ? ranked.slice(0, TYPE_WINDOW).some((r) => r.signals.type === 1) : undefined;
     const paragraphTerms = new Set<string>();
     for (let i = first; i < end; i++) termsOf(`${passages[i]!.text} ${passages[i]!.context}`).forEach((t) => paragraphTerms.add(t));
     return {
