@@ -47,6 +47,19 @@ const snowflakeList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^\d{15,21}$/, 'each entry must be a Discord channel id (digits)')));
+/** 'auto' (Discord's recommendation, fetched at login) or how many shards the whole bot runs, across all its processes. */
+const shardCount = z
+  .string()
+  .trim()
+  .regex(/^(auto|[1-9]\d{0,4})$/, "must be 'auto' or a whole number of shards from 1 to 99999")
+  .transform((v) => (v === 'auto' ? ('auto' as const) : Number(v)));
+/** Shard ids and inclusive ranges ("0,1", "0-3", "0,2-3"), kept as ranges until checked against the count, so "0-99999" is never expanded. */
+const shardRanges = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}(-\d{1,5})?(\s*,\s*\d{1,5}(-\d{1,5})?)*$/, 'must be shard ids and ranges like 0,1 or 0-3 or 0,2-3')
+  .transform((v) => v.split(',').map((part) => part.trim().split('-').map(Number) as [number] | [number, number]))
+  .refine((ranges) => ranges.every(([from, to = from]) => from <= to), 'a range must go upwards, like 2-3');
 
 const schema = z.object({
   CORPUS_DIR: z.string().default('corpus'),
@@ -67,7 +80,18 @@ const schema = z.object({
   MAX_QUEUED_QUESTIONS: positiveInt(200),
   FEEDBACK_FILE: z.string().default('feedback.jsonl'),
   FEEDBACK_MAX_BYTES: positiveInt(10_000_000),
-});
+  SHARD_COUNT: shardCount.optional(),
+  SHARD_IDS: shardRanges.optional(),
+}).superRefine(({ SHARD_COUNT: count, SHARD_IDS: ranges }, ctx) => {
+  if (!ranges) return;
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message });
+  if (count === undefined) return problem('set SHARD_COUNT too: shard ids only mean something with the total number of shards');
+  // Processes that split the shards must agree on the count; a recommendation fetched by each at its own start may differ.
+  if (count === 'auto') return problem('SHARD_COUNT=auto cannot be combined with SHARD_IDS: set SHARD_COUNT to the number every process uses');
+  const highest = Math.max(...ranges.map(([from, to = from]) => to));
+  if (highest >= count) problem(`shard ${highest} does not exist with SHARD_COUNT=${count} (ids run from 0 to ${count - 1})`);
+  // Only over values that parsed: a malformed variable has already been reported by its own rule.
+}, { when: (payload) => payload.issues.length === 0 });
 
 export interface Config {
   corpusDir: string;
@@ -93,6 +117,8 @@ export interface Config {
     feedbackFile: string;
     /** Size at which the feedback file is rotated to <file>.1. */
     feedbackMaxBytes: number;
+    /** Unset: discord.js's default, one shard. 'auto': every shard Discord recommends, in this process. */
+    shards?: { count: 'auto' } | { count: number; ids: number[] };
   };
 }
 
@@ -127,6 +153,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueued: e.MAX_QUEUED_QUESTIONS,
       feedbackFile: resolve(PROJECT_ROOT, e.FEEDBACK_FILE),
       feedbackMaxBytes: e.FEEDBACK_MAX_BYTES,
+      ...(e.SHARD_COUNT === undefined ? {} : { shards: e.SHARD_COUNT === 'auto' ? { count: 'auto' as const } : { count: e.SHARD_COUNT, ids: shardIds(e.SHARD_COUNT, e.SHARD_IDS) } }),
     },
   };
+}
+
+/** The shard ids a process runs, in order: the listed ids and ranges (already checked to lie below `count`), or all of them. */
+function shardIds(count: number, ranges: ([number] | [number, number])[] | undefined): number[] {
+  if (!ranges) return Array.from({ length: count }, (_, id) => id);
+  const ids = new Set(ranges.flatMap(([from, to = from]) => Array.from({ length: to - from + 1 }, (_, k) => from + k)));
+  return [...ids].sort((a, b) => a - b);
 }
