@@ -16,7 +16,7 @@ import { engineOver, openEmbedder, openEngine, updateIndex } from '../src/open.j
 import type { SearchEngine } from '../src/search/engine.js';
 import { loadIndex } from '../src/store/load.js';
 import { watchGeneration } from '../src/store/watch.js';
-import { BOT_ID, CHANNEL_ID, FakeDiscord, replyTo, TOKEN, type RecordedRequest } from './support/fake-discord.js';
+import { BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, replyTo, shardOf, TOKEN, type Place, type RecordedRequest } from './support/fake-discord.js';
 import { scratch } from './support/temp.js';
 
 const EPHEMERAL = 64;
@@ -39,9 +39,13 @@ function configFor(extra: Record<string, string> = {}): Config {
   });
 }
 
-async function startBot(extra: Record<string, string> = {}): Promise<Bot> {
-  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }));
-  const bot = createBot({ config: configFor(extra), engine: () => engine, logger, requestsPerSecond: 1000 });
+/** The real waits (1 s, 2 s, 4 s) shrunk tenfold: a test of Discord failing stays fast and still sees the backoff grow. */
+const RETRY_DELAYS = [100, 200, 400];
+
+/** A bot logging to `lines` (the test's log by default; a second process gets its own). */
+async function startBot(extra: Record<string, string> = {}, lines = logLines): Promise<Bot> {
+  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+  const bot = createBot({ config: configFor(extra), engine: () => engine, logger, requestsPerSecond: 1000, retryDelaysMs: RETRY_DELAYS });
   await bot.start();
   return bot;
 }
@@ -303,6 +307,121 @@ describe('bounded queue and shutdown', () => {
     while (!logLines.join('').includes('"kind":"mention"')) await new Promise((resolve) => setTimeout(resolve, 5));
     await bot.stop();
     expect(fake.requests.some(replyTo(id))).toBe(true);
+  });
+});
+
+describe('Discord failing', () => {
+  let bot: Bot;
+  beforeEach(async () => {
+    bot = await startBot();
+    return async () => bot.stop();
+  });
+  const channelPost = (r: RecordedRequest) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages`;
+  /** The reply to a mention once it is through, after any failed attempts. */
+  const answered = (id: string) => fake.waitFor((r) => replyTo(id)(r) && r.status === 200);
+
+  it('retries a reply that meets a 500 after growing waits, and it lands exactly once', async () => {
+    fake.fail(channelPost, 500, { times: 2 });
+    const id = fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`);
+    expect(description(await answered(id))).toMatch(/Amy Weir/);
+    const attempts = fake.requests.filter(replyTo(id));
+    expect(attempts.map((r) => r.status)).toEqual([500, 500, 200]);
+    // Backoff, not three tries within milliseconds (a timer may fire a millisecond early).
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(RETRY_DELAYS[0]! - 2);
+    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(RETRY_DELAYS[1]! - 2);
+    expect(fake.landed.filter(replyTo(id))).toHaveLength(1);
+    expect(logLines.join('')).toMatch(/"why":"HTTP 500".*Discord failed a reply; retrying/);
+  });
+
+  it('posts one reply when a 500 came after Discord created it: the retry repeats the nonce Discord enforces', async () => {
+    fake.fail(channelPost, 500, { landed: true });
+    const id = fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`);
+    await answered(id);
+    const attempts = fake.requests.filter(replyTo(id));
+    expect(attempts.map((r) => r.status)).toEqual([500, 200]);
+    for (const attempt of attempts) expect(attempt.body).toMatchObject({ nonce: id, enforce_nonce: true });
+    expect(fake.landed.filter(replyTo(id))).toHaveLength(1);
+  });
+
+  it("takes 'already acknowledged' on a retried /ask deferral as done, and edits the answer in once", async () => {
+    fake.fail((r) => r.path.endsWith('/callback'), 500, { landed: true });
+    const { id, token } = fake.slash([{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }]);
+    expect(description(await fake.waitFor(editOf(token), 5_000))).toMatch(/Amy Weir/);
+    expect(fake.requests.filter(callbackOf(id)).map((r) => r.status)).toEqual([500, 400]);
+    expect(fake.landed.filter(callbackOf(id))).toHaveLength(1);
+    expect(fake.requests.filter(editOf(token))).toHaveLength(1);
+  });
+
+  it('waits out a 429 as Discord asks, lands one reply, and logs the limit at debug by route, never a token', async () => {
+    fake.fail((r) => r.method === 'PATCH' && r.path.startsWith('/webhooks/'), 429, { retryAfter: 0.2 });
+    const { token } = fake.slash([{ name: 'question', type: 3, value: 'Who chairs the safeguarding board?' }]);
+    await fake.waitFor((r) => editOf(token)(r) && r.status === 200);
+    expect(fake.requests.filter(editOf(token)).map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.landed.filter(editOf(token))).toHaveLength(1);
+    const limited = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'rate limited by Discord');
+    expect(limited).toHaveLength(1);
+    expect(limited[0]).toMatchObject({ level: 20, method: 'PATCH', route: '/webhooks/:id/:token/messages/%40original', global: false });
+    expect(limited[0]!.retryAfterMs).toBeGreaterThan(0);
+    expect(logLines.join('')).not.toContain(TOKEN);
+    expect(logLines.join('')).not.toContain(token);
+  });
+});
+
+describe('sharding', () => {
+  /** A guild that Discord's rule puts on shard 1 of 2, while the usual one is on shard 0. */
+  const FAR: Place = { guildId: '200000000004194305', channelId: '300000000000000002' };
+  const HERE: Place = { guildId: GUILD_ID, channelId: CHANNEL_ID };
+
+  beforeEach(() => {
+    expect([shardOf(HERE.guildId, 2), shardOf(FAR.guildId, 2)]).toEqual([0, 1]);
+    fake.guilds.push(FAR);
+  });
+
+  /** Asks the same question in both guilds at once; returns each mention's id once every reply is in. */
+  async function askBoth(): Promise<string[]> {
+    const ids = [HERE, FAR].map((place) => fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`, undefined, true, place));
+    const replies = await Promise.all([HERE, FAR].map((place, i) => fake.waitFor(replyTo(ids[i]!, place.channelId))));
+    for (const reply of replies) expect(description(reply)).toMatch(/Amy Weir/);
+    return ids;
+  }
+  /** The channels and shards of the questions one process logged. */
+  const questionsIn = (lines: string[]) =>
+    lines.map((l) => JSON.parse(l) as { msg: string; channel: string; shard: number }).filter((l) => l.msg === 'question').map(({ channel, shard }) => ({ channel, shard }));
+
+  it("with SHARD_COUNT=auto runs every shard /gateway/bot recommends, each identifying as [id, count], and answers each guild once", async () => {
+    fake.shardCount = 2;
+    const bot = await startBot({ SHARD_COUNT: 'auto' });
+    try {
+      expect(fake.requests.some((r) => r.path === '/gateway/bot')).toBe(true);
+      expect([...fake.identified].sort((a, b) => a[0] - b[0])).toEqual([[0, 2], [1, 2]]);
+      expect(logLines.join('')).toMatch(/ready as Quotebot(#0)? in 2 servers/);
+      expect(logLines.join('')).toContain('running shards 0,1 of 2');
+      const ids = await askBoth();
+      expect(fake.landed.filter(replyTo(ids[0]!, HERE.channelId))).toHaveLength(1);
+      expect(fake.landed.filter(replyTo(ids[1]!, FAR.channelId))).toHaveLength(1);
+      expect(questionsIn(logLines)).toEqual(expect.arrayContaining([{ channel: HERE.channelId, shard: 0 }, { channel: FAR.channelId, shard: 1 }]));
+      expect(questionsIn(logLines)).toHaveLength(2);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('splits the shards between two processes (SHARD_IDS=0, SHARD_IDS=1): each identifies only its own and answers only its guild', async () => {
+    const logs: string[][] = [[], []];
+    const bots = [await startBot({ SHARD_COUNT: '2', SHARD_IDS: '0' }, logs[0]), await startBot({ SHARD_COUNT: '2', SHARD_IDS: '1' }, logs[1])];
+    try {
+      expect(fake.identified).toEqual([[0, 2], [1, 2]]);
+      expect(bots.map((b) => [...b.client.guilds.cache.keys()])).toEqual([[HERE.guildId], [FAR.guildId]]);
+      expect(logs[0]!.join('')).toContain('running shards 0 of 2');
+      expect(logs[1]!.join('')).toContain('running shards 1 of 2');
+      const ids = await askBoth();
+      expect(fake.landed.filter(replyTo(ids[0]!, HERE.channelId))).toHaveLength(1);
+      expect(fake.landed.filter(replyTo(ids[1]!, FAR.channelId))).toHaveLength(1);
+      expect(questionsIn(logs[0]!)).toEqual([{ channel: HERE.channelId, shard: 0 }]);
+      expect(questionsIn(logs[1]!)).toEqual([{ channel: FAR.channelId, shard: 1 }]);
+    } finally {
+      await Promise.all(bots.map((b) => b.stop()));
+    }
   });
 });
 

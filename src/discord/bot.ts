@@ -8,9 +8,12 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  RESTEvents,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type ClientOptions,
   type Message,
+  type RepliableInteraction,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
@@ -18,6 +21,7 @@ import { fail, oneLine, QuotebotError } from '../errors.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
 import { MAX_TOP } from './commands.js';
 import { MAX_QUOTES, PAGE, parseButtonId } from './buttons.js';
+import { alreadyAcknowledged, deliver, RETRY_DELAYS_MS, type RetryPolicy } from './deliver.js';
 import { recordFeedback } from './feedback.js';
 import { Gate } from './gate.js';
 import { RateLimiter } from './rate-limit.js';
@@ -32,6 +36,8 @@ export interface BotOptions {
   now?: () => number;
   /** discord.js's own REST throttle; Discord's global limit is 50/s, a fake Discord has none. */
   requestsPerSecond?: number;
+  /** The waits before each retry of a reply Discord failed (5xx); tests inject short ones. */
+  retryDelaysMs?: readonly number[];
 }
 
 export interface Bot {
@@ -56,14 +62,38 @@ export function questionFromMention(content: string, botId: string): string {
   return content.replace(/<@!?(\d+)>/g, (mention, id: string) => (id === botId ? ' ' : mention)).trim();
 }
 
-export function createBot({ config, engine, logger, now = Date.now, requestsPerSecond = 50 }: BotOptions): Bot {
+/** discord.js's own sharding options: 'auto' makes it fetch /gateway/bot (from the configured API base) and run every recommended shard. */
+function shardOptions(shards: Config['discord']['shards']): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (!shards) return {};
+  return shards.count === 'auto' ? { shards: 'auto' } : { shards: shards.ids, shardCount: shards.count };
+}
+
+export function createBot({ config, engine, logger, now = Date.now, requestsPerSecond = 50, retryDelaysMs = RETRY_DELAYS_MS }: BotOptions): Bot {
   const d = config.discord;
   const client = new Client({
     // No MessageContent intent: Discord still delivers the text of messages that mention the bot.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_MENTIONS,
-    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: requestsPerSecond },
+    // No REST retries: replies are retried with backoff in deliver(), where a repeat is made safe.
+    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: requestsPerSecond, retries: 0 },
+    ...shardOptions(d.shards),
   });
+  // discord.js waits out a 429 itself; the operator sees that it happened. The route has ids and tokens masked, the URL would not.
+  client.rest.on(RESTEvents.RateLimited, ({ method, route, retryAfter, global, scope }) =>
+    logger.debug({ method, route, retryAfterMs: retryAfter, global, scope }, 'rate limited by Discord'),
+  );
+  const retry: RetryPolicy = { delays: retryDelaysMs, onRetry: (why, delayMs) => logger.warn({ why, delayMs }, 'Discord failed a reply; retrying') };
+  /** An interaction callback; when a retry meets 40060 the lost attempt was acknowledged, and discord.js is told so (editReply checks it). */
+  const acknowledge = async (interaction: RepliableInteraction, callback: () => Promise<unknown>, state: 'deferred' | 'replied') => {
+    if ((await deliver(callback, retry, alreadyAcknowledged)) === 'landed') interaction[state] = true;
+  };
+  /** A one-line reply only the user sees. */
+  const privately = (interaction: RepliableInteraction, text: string) =>
+    acknowledge(interaction, () => interaction.reply({ ...plainReply(text), flags: MessageFlags.Ephemeral }), 'replied');
+  const defer = (interaction: RepliableInteraction, ephemeral: boolean) =>
+    acknowledge(interaction, () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}), 'deferred');
+  /** Editing @original is idempotent: a repeated edit shows the same reply. */
+  const edit = (interaction: RepliableInteraction, payload: ReplyPayload) => deliver(() => interaction.editReply(payload), retry);
   const perUser = new RateLimiter(d.userPerMinute, 60_000, now);
   const perChannel = new RateLimiter(d.channelPerMinute, 60_000, now);
   const gate = new Gate(d.maxConcurrent);
@@ -112,8 +142,9 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     if (!message.mentions.users.has(client.user.id)) return;
     if (!allowedChannel(message.channelId, message.channel.isThread() ? message.channel.parentId : undefined)) return;
     const question = questionFromMention(message.content, client.user.id);
-    logger.info({ channel: message.channelId, kind: 'mention' }, 'question');
-    const reply = (payload: ReplyPayload) => message.reply({ ...payload, allowedMentions: NO_MENTIONS });
+    logger.info({ channel: message.channelId, shard: message.guild.shardId, kind: 'mention' }, 'question');
+    // One reply per message, so its id is the nonce: Discord returns the first reply to a repeated post instead of a second one.
+    const reply = (payload: ReplyPayload) => deliver(() => message.reply({ ...payload, allowedMentions: NO_MENTIONS, nonce: message.id, enforceNonce: true }), retry);
     if (!withinLimits(message.author.id, message.channelId)) {
       await reply(plainReply(SLOW_DOWN));
       return;
@@ -147,23 +178,23 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
   }
 
   async function onAsk(interaction: ChatInputCommandInteraction): Promise<void> {
-    logger.info({ channel: interaction.channelId, kind: 'slash' }, 'question');
+    logger.info({ channel: interaction.channelId, shard: interaction.guild?.shardId, kind: 'slash' }, 'question');
     const options = askOptions(interaction);
     // Bad input is answered privately, before the public acknowledgement.
     if ('error' in options) {
-      await interaction.reply({ ...plainReply(options.error), flags: MessageFlags.Ephemeral });
+      await privately(interaction, options.error);
       return;
     }
     const { question, top, ephemeral } = options;
     if (await turnedAway(interaction)) return;
     if (!withinLimits(interaction.user.id, interaction.channelId) || busy()) {
-      await interaction.reply({ ...plainReply(busy() ? BUSY : SLOW_DOWN), flags: MessageFlags.Ephemeral });
+      await privately(interaction, busy() ? BUSY : SLOW_DOWN);
       return;
     }
     await admit(async () => {
       // Acknowledge first: Discord drops an interaction that is not answered within 3 seconds.
-      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-      await gate.run(async () => interaction.editReply(await answer(question, top)));
+      await defer(interaction, ephemeral);
+      await gate.run(async () => edit(interaction, await answer(question, top)));
     });
   }
 
@@ -171,7 +202,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
   async function turnedAway(interaction: ChatInputCommandInteraction | ButtonInteraction): Promise<boolean> {
     if (accepting && allowedChannel(interaction.channelId, interaction.channel?.isThread() ? interaction.channel.parentId : undefined)) return false;
     const why = accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.';
-    await interaction.reply({ ...plainReply(why), flags: MessageFlags.Ephemeral });
+    await privately(interaction, why);
     return true;
   }
 
@@ -179,18 +210,18 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     const action = parseButtonId(interaction.customId);
     // Unknown ids (an old or forged button) are still acknowledged, so the user sees why nothing happened.
     if (!action) {
-      await interaction.reply({ ...plainReply('This button is no longer valid. Ask the question again.'), flags: MessageFlags.Ephemeral });
+      await privately(interaction, 'This button is no longer valid. Ask the question again.');
       return;
     }
     // Votes and More pages obey the same channel list and rate limits as questions.
     if (await turnedAway(interaction)) return;
     if (action.kind === 'vote') {
       if (votes.voted(interaction.message.id, interaction.user.id)) {
-        await interaction.reply({ ...plainReply('You already voted on this answer; only your first vote counts.'), flags: MessageFlags.Ephemeral });
+        await privately(interaction, 'You already voted on this answer; only your first vote counts.');
         return;
       }
       if (!perUser.allow(interaction.user.id)) {
-        await interaction.reply({ ...plainReply(SLOW_DOWN), flags: MessageFlags.Ephemeral });
+        await privately(interaction, SLOW_DOWN);
         return;
       }
       const embed = interaction.message.embeds[0];
@@ -207,23 +238,23 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
         (error: unknown) => (logger.error({ err: oneLine(error) }, 'feedback not recorded'), false),
       );
       if (!written) {
-        await interaction.reply({ ...plainReply('Your vote could not be recorded; please try again later.'), flags: MessageFlags.Ephemeral });
+        await privately(interaction, 'Your vote could not be recorded; please try again later.');
         return;
       }
       votes.count(interaction.message.id, interaction.user.id);
       logger.info({ verdict: action.verdict, message: interaction.message.id }, 'feedback');
-      await interaction.reply({ ...plainReply('Thanks, your vote was recorded.'), flags: MessageFlags.Ephemeral });
+      await privately(interaction, 'Thanks, your vote was recorded.');
       return;
     }
     if (!withinLimits(interaction.user.id, interaction.channelId) || busy()) {
-      await interaction.reply({ ...plainReply(busy() ? BUSY : SLOW_DOWN), flags: MessageFlags.Ephemeral });
+      await privately(interaction, busy() ? BUSY : SLOW_DOWN);
       return;
     }
     const top = Math.min(action.shown + PAGE, MAX_QUOTES);
     await admit(async () => {
       // The next page goes to the one who asked for it, not to the whole channel.
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      await gate.run(async () => interaction.editReply(await answer(action.question, top, action.shown)));
+      await defer(interaction, true);
+      await gate.run(async () => edit(interaction, await answer(action.question, top, action.shown)));
     });
   }
 
@@ -253,6 +284,9 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       }
       await ready;
       logger.info(`ready as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} servers`);
+      // Resolved at login ('auto' becomes the recommended count): what this process really runs.
+      const shards = [...client.ws.shards.keys()].sort((a, b) => a - b);
+      logger.info({ shards, shardCount: client.options.shardCount }, `running shards ${shards.join(',')} of ${client.options.shardCount}`);
     },
     async stop() {
       accepting = false;

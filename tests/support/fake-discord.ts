@@ -2,7 +2,10 @@
  * A small fake Discord on 127.0.0.1 for the real discord.js Client: the
  * REST routes the bot uses (recorded for assertions) and a JSON gateway
  * that says HELLO, answers heartbeats, sends READY + GUILD_CREATE, can ask
- * the client to reconnect (op 7) and accepts its RESUME.
+ * the client to reconnect (op 7) and accepts its RESUME. Sharded like
+ * Discord: each connection identifies as shard [id, count] and receives only
+ * the guilds that shard owns. REST requests can be made to fail on plan
+ * (a 5xx, before or after taking effect, or a 429 with Retry-After).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,26 +17,66 @@ export const GUILD_ID = '200000000000000001';
 export const CHANNEL_ID = '300000000000000001';
 export const TOKEN = 'fake.bot.token-DO-NOT-LOG';
 
+/** A guild and the one text channel the fake gives it. */
+export interface Place {
+  guildId: string;
+  channelId: string;
+}
+export const HOME: Place = { guildId: GUILD_ID, channelId: CHANNEL_ID };
+
+/** Discord's rule for which shard receives a guild's events. */
+export const shardOf = (guildId: string, shardCount: number): number => Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+
 export interface RecordedRequest {
   method: string;
   path: string;
   body: Record<string, unknown> | undefined;
   authorization: string | undefined;
+  /** When it arrived (Date.now()), and the status the fake answered. */
+  at: number;
+  status: number;
+}
+
+/** A planned failure for the next `times` requests that match (see FakeDiscord.fail). */
+interface PlannedFailure {
+  match: (r: RecordedRequest) => boolean;
+  status: number;
+  times: number;
+  landed: boolean;
+  retryAfter: number;
+}
+
+/** One gateway session: the shard it identified as and the socket it is on now (a RESUME moves it). */
+interface Session {
+  shard: [number, number];
+  socket: WebSocket;
+  sequence: number;
 }
 
 /** Matches the bot's reply to one user message: a channel POST that references it. */
-export const replyTo = (messageId: string) => (r: RecordedRequest) =>
-  r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === messageId;
+export const replyTo = (messageId: string, channelId = CHANNEL_ID) => (r: RecordedRequest) =>
+  r.method === 'POST' && r.path === `/channels/${channelId}/messages` && (r.body?.message_reference as { message_id?: string } | undefined)?.message_id === messageId;
 
 let snowflake = 400000000000000000n;
 const nextId = () => (snowflake++).toString();
 
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
+  /** Requests that took effect, as users would see them: not those failed before acting, repeated nonces or second acknowledgements. */
+  readonly landed: RecordedRequest[] = [];
+  /** Guilds the bot is in; each shard is sent those it owns. */
+  readonly guilds: Place[] = [HOME];
+  /** The shard count GET /gateway/bot recommends. */
+  shardCount = 1;
+  /** The `shard` of every IDENTIFY, in order. */
+  readonly identified: [number, number][] = [];
   private http!: Server;
   private gateway!: WebSocketServer;
-  private socket: WebSocket | undefined;
-  private sequence = 0;
+  private readonly sessions = new Map<string, Session>();
+  private failures: PlannedFailure[] = [];
+  /** Message creates sent with enforce_nonce, by channel and nonce: a repeat returns the first message, as Discord does. */
+  private readonly nonces = new Map<string, Record<string, unknown>>();
+  private readonly acknowledged = new Set<string>();
   private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   /** The id each clicked bot message has, so clicks on the same reply name the same message. */
   private readonly sentIds = new WeakMap<RecordedRequest, string>();
@@ -74,22 +117,36 @@ export class FakeDiscord {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
-  dispatch(type: string, data: Record<string, unknown>): void {
-    this.socket?.send(JSON.stringify({ op: 0, t: type, s: ++this.sequence, d: data }));
+  /**
+   * Makes the next `times` requests that match fail with `status`. A 5xx is
+   * answered before acting, or with `landed` after acting (a proxy or a
+   * timeout losing Discord's answer); a 429 carries Retry-After and the
+   * bucket headers Discord sends, `retryAfter` seconds.
+   */
+  fail(match: (r: RecordedRequest) => boolean, status: number, { times = 1, landed = false, retryAfter = 0.2 } = {}): void {
+    this.failures.push({ match, status, times, landed, retryAfter });
   }
 
-  /** Asks the client to reconnect (op 7), as Discord does during rolling restarts. */
+  /** Sends a guild's event on every live session of the shard that owns the guild, as Discord routes them. */
+  dispatch(type: string, data: Record<string, unknown> & { guild_id: string }): void {
+    for (const session of this.sessions.values()) {
+      const [id, count] = session.shard;
+      if (session.socket.readyState === session.socket.OPEN && shardOf(data.guild_id, count) === id) this.send(session, type, data);
+    }
+  }
+
+  /** Asks every connected shard to reconnect (op 7), as Discord does during rolling restarts. */
   requestReconnect(): void {
-    this.socket?.send(JSON.stringify({ op: 7, d: null }));
+    for (const { socket } of this.sessions.values()) socket.send(JSON.stringify({ op: 7, d: null }));
   }
 
-  mention(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000001' }, mentionsBot = true): string {
+  mention(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000001' }, mentionsBot = true, place = HOME): string {
     const id = nextId();
     this.dispatch('MESSAGE_CREATE', {
       id,
       type: 0,
-      channel_id: CHANNEL_ID,
-      guild_id: GUILD_ID,
+      channel_id: place.channelId,
+      guild_id: place.guildId,
       author: { id: author.id, username: `user${author.id.slice(-3)}`, discriminator: '0', avatar: null, bot: author.bot ?? false },
       member: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false },
       content,
@@ -144,55 +201,47 @@ export class FakeDiscord {
     return { id, token };
   }
 
+  private send(session: Session, type: string, data: Record<string, unknown>): void {
+    session.socket.send(JSON.stringify({ op: 0, t: type, s: ++session.sequence, d: data }));
+  }
+
   private connect(socket: WebSocket): void {
-    this.socket = socket;
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
     socket.on('message', (raw) => {
-      const packet = JSON.parse(raw.toString()) as { op: number; d: Record<string, unknown> | number | null };
+      const packet = JSON.parse(raw.toString()) as { op: number; d: { shard?: [number, number]; session_id?: string } };
       if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
-      else if (packet.op === 2) this.identify(socket);
+      else if (packet.op === 2) this.identify(socket, packet.d.shard ?? [0, 1]);
       else if (packet.op === 6) {
+        const session = this.sessions.get(packet.d.session_id ?? '');
+        if (!session) return socket.close(4009, 'Session timed out.');
         this.resumes++;
-        this.socket = socket;
-        this.dispatch('RESUMED', {});
+        session.socket = socket;
+        this.send(session, 'RESUMED', {});
       }
     });
   }
 
-  private identify(socket: WebSocket): void {
+  private identify(socket: WebSocket, shard: [number, number]): void {
     this.identifies++;
+    this.identified.push(shard);
     if (this.rejectToken) {
       socket.close(4004, 'Authentication failed.');
       return;
     }
-    this.sequence = 0;
-    this.dispatch('READY', {
+    const session: Session = { shard, socket, sequence: 0 };
+    const sessionId = `fake-session-${this.identifies}`;
+    this.sessions.set(sessionId, session);
+    const owned = this.guilds.filter((g) => shardOf(g.guildId, shard[1]) === shard[0]);
+    this.send(session, 'READY', {
       v: 10,
       user: { id: BOT_ID, username: 'Quotebot', discriminator: '0', avatar: null, bot: true, flags: 0 },
-      guilds: [{ id: GUILD_ID, unavailable: true }],
-      session_id: 'fake-session',
+      guilds: owned.map((g) => ({ id: g.guildId, unavailable: true })),
+      session_id: sessionId,
+      shard,
       resume_gateway_url: this.apiBase.replace(/^http/, 'ws').replace(/\/api$/, ''),
       application: { id: APP_ID, flags: 0 },
     });
-    this.dispatch('GUILD_CREATE', {
-      id: GUILD_ID,
-      name: 'Newsroom',
-      unavailable: false,
-      owner_id: '500000000000000009',
-      member_count: 3,
-      roles: [{ id: GUILD_ID, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false }],
-      channels: [{ id: CHANNEL_ID, type: 0, name: 'news', position: 0, guild_id: GUILD_ID, permission_overwrites: [] }],
-      threads: [],
-      members: [],
-      emojis: [],
-      stickers: [],
-      features: [],
-      voice_states: [],
-      presences: [],
-      stage_instances: [],
-      guild_scheduled_events: [],
-      joined_at: '2024-01-01T00:00:00.000Z',
-    });
+    for (const place of owned) this.send(session, 'GUILD_CREATE', guildCreate(place));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -205,35 +254,93 @@ export class FakeDiscord {
       // Multipart bodies (attachments) are not used by the bot; JSON is.
       body = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(text) as Record<string, unknown>) : { raw: text };
     }
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, body, authorization: req.headers.authorization };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path, body, authorization: req.headers.authorization, at: Date.now(), status: 0 };
+    const failure = this.failures.find((f) => f.times > 0 && f.match(record));
+    if (failure) failure.times--;
+    const acted = failure && !failure.landed ? undefined : this.act(record);
+    const answer = failure ? failed(failure) : acted!;
+    record.status = answer.status;
     this.requests.push(record);
     this.waiters = this.waiters.filter((w) => (w.match(record) ? (w.resolve(record), false) : true));
-
-    const json = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(payload));
-    };
     // Like Discord: an interaction callback is acknowledged with an empty 204, no content type.
-    const noContent = () => {
-      res.writeHead(204);
-      res.end();
-    };
-    if (this.rejectToken) return json(401, { message: '401: Unauthorized', code: 0 });
-    if (path === '/gateway/bot') {
-      return json(200, {
-        url: this.apiBase.replace(/^http/, 'ws').replace(/\/api$/, ''),
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
-      });
-    }
-    if (path.endsWith('/callback')) return noContent();
-    const message = (channel = CHANNEL_ID) => ({ ...botMessage(body), id: nextId(), channel_id: channel });
-    const channelMessage = /^\/channels\/(\d+)\/messages$/.exec(path);
-    if (channelMessage && req.method === 'POST') return json(200, message(channelMessage[1]));
-    if (path.startsWith('/webhooks/')) return json(200, message());
-    if (path.startsWith('/applications/')) return json(200, Array.isArray(body) ? body : []);
-    return json(404, { message: 'Unknown route', code: 0 });
+    res.writeHead(answer.status, answer.payload === undefined ? answer.headers : { 'Content-Type': 'application/json', ...answer.headers });
+    res.end(answer.payload === undefined ? undefined : JSON.stringify(answer.payload));
   }
+
+  /** What Discord does with a request: its answer, and the request recorded in `landed` when it took effect. */
+  private act(r: RecordedRequest): HttpAnswer {
+    if (this.rejectToken) return { status: 401, payload: { message: '401: Unauthorized', code: 0 } };
+    if (r.path === '/gateway/bot') {
+      return {
+        status: 200,
+        payload: {
+          url: this.apiBase.replace(/^http/, 'ws').replace(/\/api$/, ''),
+          shards: this.shardCount,
+          // A large bot's identify bucket: its shards identify together instead of 5 s apart.
+          session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 16 },
+        },
+      };
+    }
+    const landed = (answer: HttpAnswer) => (this.landed.push(r), answer);
+    const callback = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(r.path);
+    if (callback) {
+      if (this.acknowledged.has(callback[1]!)) return { status: 400, payload: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+      this.acknowledged.add(callback[1]!);
+      return landed({ status: 204 });
+    }
+    const channelMessage = /^\/channels\/(\d+)\/messages$/.exec(r.path);
+    if (channelMessage && r.method === 'POST') {
+      const nonce = r.body?.enforce_nonce === true ? `${channelMessage[1]}:${String(r.body.nonce)}` : undefined;
+      const earlier = nonce ? this.nonces.get(nonce) : undefined;
+      if (earlier) return { status: 200, payload: earlier };
+      const message = { ...botMessage(r.body), channel_id: channelMessage[1] };
+      if (nonce) this.nonces.set(nonce, message);
+      return landed({ status: 200, payload: message });
+    }
+    if (r.path.startsWith('/webhooks/')) return landed({ status: 200, payload: botMessage(r.body) });
+    if (r.path.startsWith('/applications/')) return landed({ status: 200, payload: Array.isArray(r.body) ? r.body : [] });
+    return { status: 404, payload: { message: 'Unknown route', code: 0 } };
+  }
+}
+
+interface HttpAnswer {
+  status: number;
+  payload?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A planned failure's answer: a bare 5xx, or a 429 with the headers discord.js schedules its retry by. */
+function failed({ status, retryAfter }: PlannedFailure): HttpAnswer {
+  if (status !== 429) return { status, payload: { message: 'Internal Server Error', code: 0 } };
+  const wait = String(retryAfter);
+  return {
+    status,
+    headers: { 'Retry-After': wait, 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset-After': wait, 'X-RateLimit-Bucket': 'fake-bucket', 'X-RateLimit-Scope': 'user' },
+    payload: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+  };
+}
+
+/** A guild as GUILD_CREATE sends it, with its one text channel. */
+function guildCreate({ guildId, channelId }: Place): Record<string, unknown> {
+  return {
+    id: guildId,
+    name: `Newsroom ${guildId.slice(-3)}`,
+    unavailable: false,
+    owner_id: '500000000000000009',
+    member_count: 3,
+    roles: [{ id: guildId, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false }],
+    channels: [{ id: channelId, type: 0, name: 'news', position: 0, guild_id: guildId, permission_overwrites: [] }],
+    threads: [],
+    members: [],
+    emojis: [],
+    stickers: [],
+    features: [],
+    voice_states: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    joined_at: '2024-01-01T00:00:00.000Z',
+  };
 }
 
 /** A message as Discord returns it for what the bot sent. */
