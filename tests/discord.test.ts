@@ -209,11 +209,14 @@ describe('answers', () => {
     expect((await votes()).slice(before)).toEqual(['up', 'down']);
   });
 
-  it('refuses an off-topic question politely and lists what the articles cover', async () => {
+  it('refuses an off-topic question politely, lists what the articles cover, and a vote on the refusal keeps the question', async () => {
     const id = fake.mention(`<@${BOT_ID}> What's the weather in Coventry this weekend?`);
-    const text = String((await fake.waitFor(replyTo(id))).body?.content);
-    expect(text).toMatch(/not in the articles/);
-    expect(text).toContain('Council warns child protection groups after Ofsted mauling');
+    const reply = await fake.waitFor(replyTo(id));
+    expect(description(reply)).toMatch(/not in the articles/);
+    expect(description(reply)).toContain('Council warns child protection groups after Ofsted mauling');
+    await fake.waitFor(callbackOf(fake.click('vote:down', reply, '500000000000000006').id));
+    const vote = JSON.parse((await readFile(feedbackFile, 'utf8')).trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(vote).toMatchObject({ verdict: 'down', question: "What's the weather in Coventry this weekend?", shown: expect.stringMatching(/not in the articles/) });
   });
 
   it('answers a named person\'s missing attribute with the closest passages under a plain heading, votes and More kept', async () => {

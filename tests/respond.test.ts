@@ -58,9 +58,11 @@ describe('the verdicts', () => {
     expect(reply.components).toBeDefined();
   });
 
-  it('says "not in the articles" for a refusal', () => {
-    const reply = answerReply({ question: 'q', verdict: 'refused', answered: false, quotes: [], related: [] }, ['A title']);
-    expect(reply.content).toMatch(/^Sorry, that is not in the articles/);
+  it('says "not in the articles" for a refusal, under the question, so a vote on it records what was asked', () => {
+    const reply = answerReply({ question: 'Will it rain @everyone?', verdict: 'refused', answered: false, quotes: [], related: [] }, ['A title']);
+    expect(reply.embeds![0]!.title).toBe('Will it rain @\u200beveryone?');
+    expect(reply.embeds![0]!.description).toMatch(/^Sorry, that is not in the articles/);
+    expect(reply.components![0]!.components.map((c) => c.custom_id)).toEqual(['vote:up', 'vote:down']);
   });
 
   it('bolds highlighted values, escaping what is inside and around them', () => {
@@ -71,10 +73,10 @@ describe('the verdicts', () => {
 
 describe('notInArticles', () => {
   it('lists the covered titles within 2000 characters', () => {
-    const reply = notInArticles(Array.from({ length: 200 }, (_, i) => `Article number ${i} about something`));
-    expect(reply.content!.length).toBeLessThanOrEqual(LIMITS.content);
-    expect(reply.content).toMatch(/^Sorry, that is not in the articles/);
-    expect(reply.content).toMatch(/• …$/);
+    const text = notInArticles('q', Array.from({ length: 200 }, (_, i) => `Article number ${i} about something`)).embeds![0]!.description;
+    expect(text.length).toBeLessThanOrEqual(LIMITS.content);
+    expect(text).toMatch(/^Sorry, that is not in the articles/);
+    expect(text).toMatch(/• …$/);
   });
 });
 

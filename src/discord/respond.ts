@@ -58,6 +58,9 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** The question as an embed title: every reply that carries votes has one, so a vote records what was asked. */
+const questionTitle = (question: string) => truncate(echoText(question), LIMITS.title);
+
 /** Quotes the reply shows: the answer, or for "related" the closest passages. */
 export function shownQuotes(answer: Answer): Answer['quotes'] {
   return answer.verdict === 'related' ? answer.related : answer.verdict === 'answered' ? answer.quotes : [];
@@ -78,11 +81,11 @@ export function formatQuote(quote: Answer['quotes'][number]): string {
 
 export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false }: PageOptions = {}): ReplyPayload {
   const all = shownQuotes(answer);
-  if (all.length === 0) return notInArticles(coveredTitles);
+  if (all.length === 0) return notInArticles(answer.question, coveredTitles);
   const quotes = all.slice(skip);
   const intro = answer.verdict === 'related' ? RELATED_NOTE : '';
   if (quotes.length === 0) return plainReply('No further quotes match this question.');
-  const title = truncate(echoText(answer.question), LIMITS.title);
+  const title = questionTitle(answer.question);
   const blocks: string[] = [];
   let description = intro;
   for (const quote of quotes) {
@@ -111,19 +114,24 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[], { 
   };
 }
 
-export function notInArticles(coveredTitles: readonly string[]): ReplyPayload {
+export function notInArticles(question: string, coveredTitles: readonly string[]): ReplyPayload {
   const intro = 'Sorry, that is not in the articles, so I have nothing to quote. They cover:';
-  let content = intro;
+  let description = intro;
   for (const title of coveredTitles) {
     const line = `\n• ${escapeText(title)}`;
-    if (content.length + line.length > LIMITS.content - 20) {
-      content += '\n• …';
+    // A message's length, not the embed's 4096: a refusal stays short.
+    if (description.length + line.length > LIMITS.content - 20) {
+      description += '\n• …';
       break;
     }
-    content += line;
+    description += line;
   }
-  // Votes on a refusal too: a thumbs-down there points at a question the articles did answer.
-  return { content, components: answerButtons(undefined), allowedMentions: NO_MENTIONS };
+  // Votes on a refusal too: a thumbs-down there points at a question the articles did answer, and it is recorded with the question.
+  return {
+    embeds: [{ title: questionTitle(question), description, color: EMBED_COLOUR }],
+    components: answerButtons(undefined),
+    allowedMentions: NO_MENTIONS,
+  };
 }
 
 export function plainReply(text: string): ReplyPayload {
