@@ -1,20 +1,21 @@
 /** Discord reply building: limits, escaping, no pings — pure, no client needed. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordFeedback } from '../src/discord/feedback.js';
 import { scratch } from './support/temp.js';
 import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
-import { answerReply, echoText, formatQuote, LIMITS, notInArticles } from '../src/discord/respond.js';
+import { answerReply, echoText, formatQuote, LIMITS, NO_MENTIONS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
 import { questionFromMention } from '../src/discord/bot.js';
 import type { Answer } from '../src/search/engine.js';
 
 const quote = (text: string, paragraph = 1) => ({ text, doc: 'a.txt', start: 0, end: text.length, score: 1, title: 'A title', date: '1 May 2014', paragraph });
 
+/** Discord's 6000 counts the text of all a message's embeds together. */
 function embedTotal(reply: ReturnType<typeof answerReply>): number {
-  const e = reply.embeds?.[0];
-  return e ? e.title.length + e.description.length + (e.footer?.text.length ?? 0) : 0;
+  return (reply.embeds ?? []).reduce((sum, e) => sum + e.title.length + e.description.length + (e.footer?.text.length ?? 0), 0);
 }
 
 describe('answerReply', () => {
@@ -142,6 +143,112 @@ describe('echoText', () => {
   it('is used for the embed title', () => {
     const reply = answerReply({ question: '@everyone who?', verdict: 'answered', answered: true, related: [], quotes: [quote('Amy Weir.')] }, []);
     expect(reply.embeds![0]!.title).toBe('@\u200beveryone who?');
+  });
+});
+
+describe('properties', () => {
+  /** Text made of what breaks replies: mention syntax, markdown, links, invisible and control characters, astral characters, and anything at all. */
+  const hostile = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('@everyone', '@here', '<@123456789012345678>', '<@!1>', '<@&2>', '<#3>', '<', '@', '#', '>', '*', '_', '`', '~', '|', '\\', '[x](https://e.com)', 'https://example.com/a', '\n', ' ', '\u0000', '\u202e', '\u2066', '\u200f', '😀', 'x'),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.join(''));
+  /** Quotes from a word to several thousand characters, so some replies must drop quotes to stay within the limits. */
+  const quoteOf = fc.record({ text: fc.tuple(hostile, fc.integer({ min: 1, max: 60 })).map(([t, n]) => `${t}x`.repeat(n)), title: hostile, date: hostile, paragraph: fc.nat(999) }).chain((q) =>
+    fc.array(fc.tuple(fc.nat(q.text.length), fc.nat(q.text.length)), { maxLength: 4 }).map((pairs) => ({
+      ...q,
+      doc: 'a.txt',
+      start: 0,
+      end: q.text.length,
+      score: 1,
+      highlight: pairs.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]).sort((a, b) => a[0] - b[0]),
+    })),
+  );
+  const answers = fc.record({
+    question: hostile.filter((q) => q.trim() !== '').map((q) => q.trim()),
+    verdict: fc.constantFrom('answered' as const, 'related' as const, 'refused' as const),
+    quotes: fc.array(quoteOf, { maxLength: 10 }),
+    related: fc.array(quoteOf, { maxLength: 10 }),
+  }).map((a): Answer => ({ ...a, answered: a.verdict === 'answered' }));
+  /** What a live mention would need: Discord renders none of these once a zero-width space is inside. */
+  const LIVE_MENTION = /@(everyone|here)|<[@#]/;
+
+  it("keeps every reply within Discord's limits, every button its own, and pings no one", () => {
+    fc.assert(
+      fc.property(answers, fc.array(hostile, { maxLength: 30 }), fc.nat(MAX_QUOTES), fc.boolean(), (answer, titles, skip, mayHaveMore) => {
+        const reply = answerReply(answer, titles, { skip, mayHaveMore });
+        expect(reply.allowedMentions).toEqual(NO_MENTIONS);
+        expect(reply.content !== undefined || (reply.embeds?.length ?? 0) > 0).toBe(true);
+        expect(reply.content?.length ?? 0).toBeLessThanOrEqual(LIMITS.content);
+        expect(reply.embeds?.length ?? 0).toBeLessThanOrEqual(10);
+        for (const embed of reply.embeds ?? []) {
+          expect(embed.title.length).toBeLessThanOrEqual(LIMITS.title);
+          expect(embed.title).not.toMatch(LIVE_MENTION);
+          expect(embed.description.length).toBeLessThanOrEqual(LIMITS.description);
+          expect(embed.footer?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.footer);
+        }
+        expect(embedTotal(reply)).toBeLessThanOrEqual(LIMITS.embedTotal);
+        const rows = reply.components ?? [];
+        expect(rows.length).toBeLessThanOrEqual(5);
+        for (const row of rows) {
+          expect(row.components.length).toBeLessThanOrEqual(5);
+          // Every button the bot sends is one it understands when clicked.
+          for (const { custom_id } of row.components) expect(parseButtonId(custom_id)).toBeDefined();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('defuses every mention in echoed text and drops what would hide or reorder it', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const echoed = echoText(text);
+        expect(echoed).not.toMatch(LIVE_MENTION);
+        expect(echoed).not.toMatch(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u);
+        expect(echoed).not.toMatch(/^\s*>/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  /** Ids near the real ones (prefixes, counts with leading zeros or out of range, padding) and anything at all. */
+  const clickedIds = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 120 }),
+    fc
+      .tuple(fc.constantFrom('more:', 'vote:', 'more', 'MORE:', ''), fc.constantFrom('', '0', '03', '3', '9', '10', '-1', '٣', 'up', 'down', 'up ', ' '), fc.constantFrom('', ':', '::'), hostile)
+      .map((parts) => parts.join('')),
+  );
+
+  it('parses only ids it makes: anything else, however hostile, is undefined and never throws', () => {
+    fc.assert(
+      fc.property(clickedIds, (id) => {
+        const action = parseButtonId(id);
+        if (!action) return;
+        // Parsed means it is exactly the id the bot would have made for this action.
+        expect(action.kind === 'vote' ? `vote:${action.verdict}` : moreButtonId(action.question, action.shown)).toBe(id);
+        if (action.kind === 'more') {
+          expect(action.shown).toBeGreaterThanOrEqual(1);
+          expect(action.question).toBe(action.question.trim());
+          expect(action.question).not.toBe('');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parses back every More id it makes', () => {
+    fc.assert(
+      fc.property(hostile.map((q) => q.trim()).filter((q) => q !== ''), fc.integer({ min: 1, max: MAX_QUOTES - 1 }), (question, shown) => {
+        const id = moreButtonId(question, shown);
+        if (id) expect(parseButtonId(id)).toEqual({ kind: 'more', shown, question });
+        else expect(`more:${shown}:${question}`.length).toBeGreaterThan(100);
+      }),
+    );
   });
 });
 

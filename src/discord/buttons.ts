@@ -22,7 +22,10 @@ export function parseButtonId(id: string): ButtonAction | undefined {
   const match = /^more:(\d{1,2}):(.+)$/s.exec(id);
   if (!match) return undefined;
   const shown = Number(match[1]);
-  return shown >= 1 && shown < MAX_QUOTES ? { kind: 'more', shown, question: match[2]! } : undefined;
+  const question = match[2]!;
+  // A click's id is hostile input: only an id moreButtonId makes from an asked (trimmed) question is ours,
+  // not "more:03:…", padded questions or ids past 100 characters.
+  return shown >= 1 && question === question.trim() && moreButtonId(question, shown) === id ? { kind: 'more', shown, question } : undefined;
 }
 
 const BUTTON = 2;

@@ -44,7 +44,8 @@ const INVISIBLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
  */
 export function echoText(text: string): string {
   return escapeText(text.replace(INVISIBLE, ''))
-    .replace(/@(everyone|here)\b/g, '@\u200b$1')
+    // No word boundary: "@everyonex" starts with a mention too.
+    .replace(/@(everyone|here)/g, '@\u200b$1')
     .replace(/<([@#])/g, '<\u200b$1')
     .replace(/^(\s*)>/, '$1\\>');
 }
