@@ -18,6 +18,8 @@ export const ERRORS = {
   INDEX_MISSING: (dir: string) => `No index in "${dir}": run "npm run index" to build it.`,
   INDEX_CORRUPT: (file: string, why: string) =>
     `The index file "${file}" is unreadable (${why}): run "npm run index -- --force" to rebuild it.`,
+  INDEX_WRITE_FAILED: (file: string, why: string) =>
+    `Could not write the index file "${file}" (${why}): free disk space or fix permissions, then run "npm run index" again; the index in use is unchanged.`,
   INDEX_VERSION: (found: unknown, expected: number) =>
     `The index was written by an incompatible version (format ${String(found)}, expected ${expected}): run "npm run index -- --force".`,
   INDEX_MODEL_MISMATCH: (found: string, expected: string) =>
@@ -61,4 +63,9 @@ export function fail<C extends ErrorCode>(
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0] ?? text;
+}
+
+/** A catalog message without its advice (": run …"), for a caller that is already doing something about it. */
+export function problemOnly(error: unknown): string {
+  return oneLine(error).replace(/: run .*$/, '');
 }

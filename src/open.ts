@@ -3,6 +3,7 @@
  * an index that is up to date with corpus/, and a search engine over them.
  */
 import type { Config } from './config/env.js';
+import { problemOnly, QuotebotError } from './errors.js';
 import { corpusStamps, readCorpus, type CorpusRead } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { liveTexts } from './corpus/live.js';
@@ -104,5 +105,12 @@ export async function openEngine(
   const warn = (line: string) => hooks.onMessage?.(line);
   const early = await preloaded;
   const usable = early !== undefined && early.dir === (await currentGeneration(config.indexDir)) && sameModel(early.manifest, embedder);
-  return engineOver(config, usable ? early : await loadIndexOrPrevious(config.indexDir, embedder, warn), embedder, hooks);
+  const index = usable ? early : await loadIndexOrPrevious(config.indexDir, embedder, warn).catch(async (error: unknown) => {
+    // Neither the current generation nor the one kept behind it loads: build one (under the lock) rather than stop.
+    if (!(error instanceof QuotebotError) || error.code !== 'INDEX_CORRUPT') throw error;
+    warn(`${problemOnly(error)}; no usable index left: rebuilding it.`);
+    await updateIndex(config, embedder, hooks);
+    return loadIndex(config.indexDir, embedder);
+  });
+  return engineOver(config, index, embedder, hooks);
 }

@@ -158,14 +158,20 @@ describe('index files', () => {
     expect(error.message.split('\n')).toHaveLength(1);
   });
 
-  it('rejects a damaged passage, naming the file and the passage', async () => {
+  it('rejects a damaged passage, naming the file and the passage, even when the manifest agrees with its size', async () => {
     const embedder = fakeEmbedder();
     await buildIndex({ ...paths, embedder });
-    const file = join((await currentGeneration(paths.indexDir))!, FILES.store);
+    const dir = (await currentGeneration(paths.indexDir))!;
+    const file = join(dir, FILES.store);
     const store = JSON.parse(await readFile(file, 'utf8')) as { passages: Record<string, unknown>[] };
+    const manifest = JSON.parse(await readFile(join(dir, FILES.manifest), 'utf8')) as { files: Record<string, { bytes: number }> };
     for (const damage of [{ start: -1 }, { text: 7 }, { paragraph: 0 }, { after: undefined }]) {
       const passages = store.passages.map((p, i) => (i === 2 ? { ...p, ...damage } : p));
-      await writeFile(file, JSON.stringify({ ...store, passages }));
+      const text = JSON.stringify({ ...store, passages });
+      await writeFile(file, text);
+      // As a faulty build would have written it: the size check passes, the passage check must not.
+      manifest.files[FILES.store]!.bytes = Buffer.byteLength(text);
+      await writeFile(join(dir, FILES.manifest), JSON.stringify(manifest));
       const error = await errorOf(loadIndex(paths.indexDir, embedder));
       expect(error.code, JSON.stringify(damage)).toBe('INDEX_CORRUPT');
       expect(error.message).toContain(`${FILES.store}`);

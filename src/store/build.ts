@@ -1,27 +1,27 @@
 /**
- * Builds or updates the index. Incremental by content: every sentence's
- * vector is cached under its text, so only text that was never
- * embedded before reaches the model. Labels of unchanged sentences survive,
- * so the HNSW graph is patched (markDelete + addPoint) instead of rebuilt,
- * until deletions pile up past a quarter of the graph.
+ * Builds or updates the index, under the index lock: read and segment the
+ * corpus (reusing unchanged documents' sentences), plan (store/plan: labels,
+ * deletions, what to embed), execute (store/execute: embedding and graph
+ * inserts), write (store/write), publish. Incremental by content: only text
+ * that was never embedded before reaches the model.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import hnswlib from 'hnswlib-node';
 import { annotateDocument, type Annotation } from '../annotate/annotate.js';
 import { createTagger, type Tagger } from '../annotate/tagger.js';
 import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
-import { fail, oneLine, QuotebotError } from '../errors.js';
-import { writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
+import { fail, problemOnly, QuotebotError } from '../errors.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
-import { FORMAT_VERSION, HNSW_DEFAULTS, type Manifest, type Passage, type PassageStore } from './format.js';
-import { currentGeneration, FILES, newGenerationName, publishGeneration } from './layout.js';
+import { executePlan } from './execute.js';
+import { FORMAT_VERSION, HNSW_DEFAULTS, type Passage } from './format.js';
+import { currentGeneration, POINTER, publishGeneration, removeOrphans } from './layout.js';
 import { encodeLexical } from './lexical-file.js';
+import { loadIndex, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
-import { loadIndex, vectorOf, type LoadedIndex } from './load.js';
+import { documentChanges, planBuild, type DocumentChanges } from './plan.js';
+import { writeFailure, writeGeneration } from './write.js';
 
 export interface BuildOptions {
   corpusDir: string;
@@ -36,34 +36,13 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface BuildReport {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: string[];
+export interface BuildReport extends DocumentChanges {
   sentences: number;
   embedded: number;
   graphRebuilt: boolean;
   warnings: string[];
   seconds: number;
   generation: string;
-}
-
-const REBUILD_DELETED_FRACTION = 0.25;
-
-/**
- * Identifies "the n-th occurrence of this text in this document", which
- * survives edits elsewhere in the file (offsets do not) and keeps a repeated
- * sentence's two copies apart.
- */
-function occurrenceCounter(): (doc: string, text: string) => string {
-  const seen = new Map<string, number>();
-  return (doc, text) => {
-    const base = `${doc}\u0000${text}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return `${base}\u0000${n}`;
-  };
 }
 
 /** The previous generation when it can be reused; otherwise undefined, with the reason reported. */
@@ -73,7 +52,7 @@ async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined>
     return await loadIndex(options.indexDir, { id: options.embedder.id, dims: options.embedder.dims });
   } catch (error) {
     if (!(error instanceof QuotebotError)) throw error;
-    options.onMessage?.(`${oneLine(error).replace(/: run .*$/, '')}; rebuilding from scratch.`);
+    options.onMessage?.(`${problemOnly(error)}; rebuilding from scratch.`);
     return undefined;
   }
 }
@@ -128,33 +107,6 @@ function coversParagraphs(sentences: readonly Sentence[], paragraphs: readonly S
   return spans.length === paragraphs.length && spans.every((span, i) => span.start === paragraphs[i]!.start && span.end === paragraphs[i]!.end);
 }
 
-/**
- * Adds points to the graph in slices, yielding between them so the worker
- * threads embedding the rest are fed their next chunks without waiting.
- */
-function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, dims: number) {
-  const queue: number[] = [];
-  let running: Promise<void> | undefined;
-  const SLICE = 64;
-  const drain = async () => {
-    while (queue.length > 0) {
-      for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(vectors.subarray(label * dims, (label + 1) * dims)), label);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    running = undefined;
-  };
-  return {
-    add(label: number, vector: Float32Array) {
-      vectors.set(vector, label * dims);
-      queue.push(label);
-      running ??= drain();
-    },
-    async done() {
-      while (running) await running;
-    },
-  };
-}
-
 /** Builds under the index lock: one writer at a time, whoever starts it. */
 export function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const onWait = options.onMessage;
@@ -163,129 +115,50 @@ export function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
 async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
+  const orphans = await removeOrphans(options.indexDir);
+  if (orphans.length > 0) options.onMessage?.(`Removed ${orphans.length} leftover${orphans.length === 1 ? '' : 's'} of an interrupted build.`);
   const read = options.corpus ?? (await readCorpus(options.corpusDir));
   const { documents } = read;
   const previous = await reusable(options);
   const segmented = await segmentReusing(documents, previous);
   // Indexed all the same (it may gain text later), but said: an empty or unparseable file should not pass unnoticed.
   const empty = documents.filter((_, d) => segmented[d]!.sentences.length === 0).map((doc) => fail('EMPTY_DOCUMENT', doc.name).message);
-  const warnings = [...read.warnings, ...empty];
-  const dims = options.embedder.dims;
 
-  // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
-  const cachedVectors = new Map<string, Float32Array>();
-  const previousByOccurrence = new Map<string, number>();
-  if (previous) {
-    const nth = occurrenceCounter();
-    for (const p of previous.passages) {
-      cachedVectors.set(p.text, vectorOf(previous, p.label));
-      previousByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
-    }
-  }
+  const plan = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
+  const { graph, vectors } = await executePlan(plan, previous, options.embedder, options.onProgress);
 
-  // Decide labels: keep a sentence's old label when the same text stays at the same occurrence in its document.
-  const rebuildGraph =
-    !previous || previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION;
-  let nextLabel = rebuildGraph ? 0 : previous.manifest.labelCount;
-  const passages: Passage[] = [];
-  const liveOld = new Set<number>();
-  const nth = occurrenceCounter();
-  segmented.forEach((doc, d) => {
-    const text = documents[d]!.text;
-    doc.sentences.forEach((s, i) => {
-      const next = doc.sentences[i + 1];
-      const after = next && next.paragraph === s.paragraph ? text.slice(s.end, next.start) : '';
-      const old = rebuildGraph ? undefined : previousByOccurrence.get(nth(documents[d]!.name, s.text));
-      const label = old ?? nextLabel++;
-      if (old !== undefined) liveOld.add(old);
-      const { tags, context } = doc.annotations[i]!;
-      passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after, tags, context });
-    });
-  });
-  const labelCount = nextLabel;
-
-  // The graph: a new one, or the previous one with the sentences that are gone marked deleted.
-  let graph: hnswlib.HierarchicalNSW;
-  let deletedCount = 0;
-  if (rebuildGraph || !previous) {
-    graph = new hnswlib.HierarchicalNSW(HNSW_DEFAULTS.space, dims);
-    graph.initIndex({ maxElements: Math.max(labelCount, 1), m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction, randomSeed: 100 });
-  } else {
-    graph = previous.graph;
-    deletedCount = previous.manifest.deletedCount;
-    for (const p of previous.passages) {
-      if (!liveOld.has(p.label)) {
-        graph.markDelete(p.label);
-        deletedCount++;
-      }
-    }
-    if (labelCount > graph.getMaxElements()) graph.resizeIndex(Math.ceil(labelCount * 1.25));
-  }
-
-  // Points go into the graph as soon as their vectors exist: cached ones at once, new ones while the rest
-  // are still being embedded, so graph building overlaps embedding instead of following it.
-  const vectors = new Float32Array(labelCount * dims);
-  if (previous && !rebuildGraph) vectors.set(previous.vectors.subarray(0, previous.manifest.labelCount * dims));
-  const inserter = graphInserter(graph, vectors, dims);
-  const waiting = new Map<string, Passage[]>();
-  for (const p of passages) {
-    if (!rebuildGraph && p.label < previous!.manifest.labelCount) continue;
-    const cached = cachedVectors.get(p.text);
-    const list = waiting.get(p.text);
-    if (cached) inserter.add(p.label, cached);
-    else if (list) list.push(p);
-    else waiting.set(p.text, [p]);
-  }
-  // Only texts never embedded before reach the model.
-  const newTexts = [...waiting.keys()];
-  const arrived = (text: string, vector: Float32Array) => {
-    for (const p of waiting.get(text) ?? []) inserter.add(p.label, vector);
-    waiting.delete(text);
-  };
-  const fresh = await options.embedder.embed(
-    newTexts,
-    (done) => options.onProgress?.(done, newTexts.length),
-    (indices, chunk) => indices.forEach((i, k) => arrived(newTexts[i]!, chunk[k]!)),
-  );
-  // An embedder that reports no chunks still delivers everything here.
-  newTexts.forEach((text, i) => arrived(text, fresh[i]!));
-  await inserter.done();
-
-  const docStatus = classifyDocuments(documents, previous);
-  const manifest: Manifest = {
-    format: FORMAT_VERSION,
-    model: { id: options.embedder.id, dims },
-    hnsw: HNSW_DEFAULTS,
-    documents: Object.fromEntries(documents.map((d, i) => [d.name, { sha256: d.sha256, stamp: d.stamp, sentences: segmented[i]!.sentences.length }])),
-    labelCount,
-    deletedCount,
-    builtAt: new Date().toISOString(),
-  };
-  const store: PassageStore = {
-    format: FORMAT_VERSION,
-    documents: documents.map((d, i) => ({ name: d.name, meta: { ...segmented[i]!.meta, ...d.metaOverride } })),
-    passages,
-  };
-
-  const generation = newGenerationName();
-  const dir = join(options.indexDir, generation);
-  // Not recursive: the folder must be new, never one a reader may be using.
-  await mkdir(options.indexDir, { recursive: true });
-  await mkdir(dir);
-  await writeFileAtomic(join(dir, FILES.vectors), new Uint8Array(vectors.buffer));
-  await writeFileAtomicWith(join(dir, FILES.graph), (temp) => graph.writeIndex(temp).then(() => undefined), { nonEmpty: true });
   const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
-  await writeFileAtomic(join(dir, FILES.lexical), encodeLexical(buildLexicalData(passages.map(lexicalText), known)));
-  await writeFileAtomic(join(dir, FILES.store), JSON.stringify(store));
-  await writeFileAtomic(join(dir, FILES.manifest), JSON.stringify(manifest, null, 2));
-  await publishGeneration(options.indexDir, generation);
+  const generation = await writeGeneration(options.indexDir, {
+    manifest: {
+      format: FORMAT_VERSION,
+      model: { id: options.embedder.id, dims: options.embedder.dims },
+      hnsw: HNSW_DEFAULTS,
+      documents: Object.fromEntries(documents.map((d, i) => [d.name, { sha256: d.sha256, stamp: d.stamp, sentences: segmented[i]!.sentences.length }])),
+      labelCount: plan.labelCount,
+      deletedCount: plan.deletedCount,
+      builtAt: new Date().toISOString(),
+    },
+    store: {
+      format: FORMAT_VERSION,
+      documents: documents.map((d, i) => ({ name: d.name, meta: { ...segmented[i]!.meta, ...d.metaOverride } })),
+      passages: plan.passages,
+    },
+    vectors,
+    graph,
+    lexical: encodeLexical(buildLexicalData(plan.passages.map(lexicalText), known)),
+  });
+  // Not undone on failure: the rename may have landed before the error. Whatever current.json does not name is
+  // removed by the next build.
+  await publishGeneration(options.indexDir, generation).catch((error: unknown) => {
+    throw writeFailure(join(options.indexDir, POINTER), error);
+  });
 
   return {
-    ...docStatus,
-    sentences: passages.length,
-    embedded: newTexts.length,
-    graphRebuilt: rebuildGraph,
-    warnings,
+    ...documentChanges(documents, previous),
+    sentences: plan.passages.length,
+    embedded: plan.toEmbed.length,
+    graphRebuilt: plan.rebuildGraph,
+    warnings: [...read.warnings, ...empty],
     seconds: (performance.now() - started) / 1000,
     generation,
   };
@@ -294,18 +167,4 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
 /** What BM25 indexes for a passage: its text and its resolved speaker and subject. */
 function lexicalText(p: Pick<Passage, 'text' | 'context'>): string {
   return p.context ? `${p.text}\n${p.context}` : p.text;
-}
-
-function classifyDocuments(
-  documents: readonly { name: string; sha256: string }[],
-  previous: LoadedIndex | undefined,
-): Pick<BuildReport, 'added' | 'changed' | 'removed' | 'unchanged'> {
-  const before = previous?.manifest.documents ?? {};
-  const now = new Set(documents.map((d) => d.name));
-  return {
-    added: documents.filter((d) => !before[d.name]).map((d) => d.name),
-    changed: documents.filter((d) => before[d.name] && before[d.name]!.sha256 !== d.sha256).map((d) => d.name),
-    unchanged: documents.filter((d) => before[d.name]?.sha256 === d.sha256).map((d) => d.name),
-    removed: Object.keys(before).filter((name) => !now.has(name)),
-  };
 }

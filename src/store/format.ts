@@ -7,8 +7,11 @@ import { z } from 'zod';
 import { isStoredTags, type StoredTags } from '../annotate/tags.js';
 import { fail } from '../errors.js';
 
-/** 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context. */
-export const FORMAT_VERSION = 3;
+/**
+ * 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context.
+ * 4: the manifest records every file's size and CRC-32.
+ */
+export const FORMAT_VERSION = 4;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
@@ -30,6 +33,8 @@ export const manifestSchema = z.object({
   /** Labels marked deleted in the graph, reused never; a full rebuild clears them. */
   deletedCount: z.number().int().nonnegative(),
   builtAt: z.string(),
+  /** Every other file of the generation: its size (checked at load) and CRC-32 (checked by `index --verify`). */
+  files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), crc32: z.number().int().nonnegative() })),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

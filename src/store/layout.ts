@@ -48,8 +48,20 @@ export function newGenerationName(): string {
 export async function publishGeneration(indexDir: string, generation: string): Promise<void> {
   const replaced = (await currentGeneration(indexDir))?.split(/[\\/]/).at(-1);
   await writeFileAtomic(join(indexDir, POINTER), JSON.stringify({ generation, ...(replaced ? { previous: replaced } : {}) }));
-  const keep = new Set([generation, replaced]);
-  for (const entry of await readdir(indexDir)) {
-    if (entry.startsWith('gen-') && !keep.has(entry)) await rm(join(indexDir, entry), { recursive: true, force: true });
-  }
+  await removeOrphans(indexDir);
+}
+
+/**
+ * Removes what a killed or failed build left behind — generation folders
+ * current.json names neither as current nor as previous, and temp files of
+ * interrupted atomic writes — so a full disk that stopped one build does not
+ * stop the next. Only under the index lock: no other writer can be using them.
+ */
+export async function removeOrphans(indexDir: string): Promise<string[]> {
+  const { generation, previous } = await readPointer(indexDir);
+  const keep = new Set([generation, previous]);
+  const entries = await readdir(indexDir).catch(() => []);
+  const orphans = entries.filter((e) => (e.startsWith('gen-') && !keep.has(e)) || (e.startsWith('.') && e.endsWith('.tmp')));
+  for (const entry of orphans) await rm(join(indexDir, entry), { recursive: true, force: true });
+  return orphans;
 }

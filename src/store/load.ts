@@ -2,10 +2,10 @@
  * Reads the current index generation and checks it before use: format,
  * model, and that every file agrees with the manifest.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { fail, oneLine, QuotebotError } from '../errors.js';
+import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
 import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
 import { currentGeneration, FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
@@ -62,14 +62,16 @@ export async function loadIndexOrPrevious(indexDir: string, model: { id: string;
     if (!(error instanceof QuotebotError) || error.code !== 'INDEX_CORRUPT' || !previous) throw error;
     const loaded = await loadGeneration(previous, model).catch(() => undefined);
     if (!loaded) throw error;
-    warn(`${oneLine(error).replace(/: run .*$/, '')}; answering from the previous index until "npm run index -- --force" rebuilds it.`);
+    warn(`${problemOnly(error)}; answering from the previous index until "npm run index -- --force" rebuilds it.`);
     return loaded;
   }
 }
 
-async function loadGeneration(dir: string, model?: { id: string; dims: number }): Promise<LoadedIndex> {
+/** Loads one generation folder, checking every file's size against the manifest first (a stat each: cheap at any size). */
+export async function loadGeneration(dir: string, model?: { id: string; dims: number }): Promise<LoadedIndex> {
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model);
+  await checkSizes(dir, manifest);
   // The files are independent: the graph and the vectors load on the thread pool while the passages parse here.
   const [store, vectors, graph, lexicalData] = await Promise.all([
     readIndexJson(join(dir, FILES.store), storeSchema),
@@ -87,6 +89,19 @@ async function loadGeneration(dir: string, model?: { id: string; dims: number })
   }
   const lexical = lexicalIndex(lexicalData);
   return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph, lexical, lexicalData };
+}
+
+async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
+  for (const name of Object.values(FILES)) {
+    if (name === FILES.manifest) continue;
+    const file = join(dir, name);
+    const expected = manifest.files[name];
+    if (!expected) throw fail('INDEX_CORRUPT', file, 'the manifest does not list it');
+    const size = await stat(file).then((s) => s.size, (error: unknown) => {
+      throw fail('INDEX_CORRUPT', file, oneLine(error));
+    });
+    if (size !== expected.bytes) throw fail('INDEX_CORRUPT', file, `${size} bytes, the manifest says ${expected.bytes}`);
+  }
 }
 
 /** Reads straight into a Float32Array's own (aligned) buffer: no copy of what can be hundreds of MB. */

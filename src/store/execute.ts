@@ -1,0 +1,97 @@
+/**
+ * Carries out a build plan in memory: vectors copied or embedded, points
+ * added to (or deleted from) the HNSW graph. Nothing is written here; the
+ * result goes to store/write.
+ */
+import hnswlib from 'hnswlib-node';
+import type { Embedder } from '../embed/embedder.js';
+import { HNSW_DEFAULTS } from './format.js';
+import type { BuildPlan } from './plan.js';
+
+/** The previous generation's graph and vectors, which a patching plan extends in place. */
+export interface PreviousVectors {
+  graph: hnswlib.HierarchicalNSW;
+  /** labelCount × dims of the previous generation, row = label. */
+  vectors: Float32Array;
+}
+
+export interface Executed {
+  graph: hnswlib.HierarchicalNSW;
+  /** plan.labelCount × dims, row = label. */
+  vectors: Float32Array;
+}
+
+/**
+ * Adds points to the graph in slices, yielding between them so the worker
+ * threads embedding the rest are fed their next chunks without waiting.
+ */
+function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, dims: number) {
+  const queue: number[] = [];
+  let running: Promise<void> | undefined;
+  const SLICE = 64;
+  const drain = async () => {
+    while (queue.length > 0) {
+      for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(vectors.subarray(label * dims, (label + 1) * dims)), label);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    running = undefined;
+  };
+  return {
+    add(label: number, vector: Float32Array) {
+      vectors.set(vector, label * dims);
+      queue.push(label);
+      running ??= drain();
+    },
+    async done() {
+      while (running) await running;
+    },
+  };
+}
+
+function graphFor(plan: BuildPlan, previous: PreviousVectors | undefined, dims: number): hnswlib.HierarchicalNSW {
+  if (plan.rebuildGraph || !previous) {
+    const graph = new hnswlib.HierarchicalNSW(HNSW_DEFAULTS.space, dims);
+    graph.initIndex({ maxElements: Math.max(plan.labelCount, 1), m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction, randomSeed: 100 });
+    return graph;
+  }
+  const graph = previous.graph;
+  for (const label of plan.deletions) graph.markDelete(label);
+  if (plan.labelCount > graph.getMaxElements()) graph.resizeIndex(Math.ceil(plan.labelCount * 1.25));
+  return graph;
+}
+
+/**
+ * Points go into the graph as soon as their vectors exist: copied ones at
+ * once, new ones while the rest are still being embedded, so graph building
+ * overlaps embedding instead of following it. Only `plan.toEmbed` reaches the model.
+ */
+export async function executePlan(
+  plan: BuildPlan,
+  previous: PreviousVectors | undefined,
+  embedder: Embedder,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Executed> {
+  const dims = embedder.dims;
+  const graph = graphFor(plan, previous, dims);
+  const vectors = new Float32Array(plan.labelCount * dims);
+  if (previous && !plan.rebuildGraph) vectors.set(previous.vectors.subarray(0, Math.min(previous.vectors.length, vectors.length)));
+  const inserter = graphInserter(graph, vectors, dims);
+  for (const [label, from] of plan.copies) inserter.add(label, previous!.vectors.subarray(from * dims, (from + 1) * dims));
+
+  const texts = plan.toEmbed.map((e) => e.text);
+  const arrived = new Set<number>();
+  const deliver = (i: number, vector: Float32Array) => {
+    if (arrived.has(i)) return;
+    arrived.add(i);
+    for (const label of plan.toEmbed[i]!.labels) inserter.add(label, vector);
+  };
+  const fresh = await embedder.embed(
+    texts,
+    (done) => onProgress?.(done, texts.length),
+    (indices, chunk) => indices.forEach((i, k) => deliver(i, chunk[k]!)),
+  );
+  // An embedder that reports no chunks still delivers everything here.
+  fresh.forEach((vector, i) => deliver(i, vector));
+  await inserter.done();
+  return { graph, vectors };
+}

@@ -1,0 +1,136 @@
+/**
+ * What a build will do, decided before anything is embedded or written: which
+ * label each sentence gets, which labels of the previous graph are deleted,
+ * which vectors are copied from the previous generation and which texts reach
+ * the model. Pure: sentences and the previous index's passages in, a plan out.
+ *
+ * Labels of unchanged sentences survive, so the HNSW graph is patched
+ * (markDelete + addPoint) instead of rebuilt, until deletions pile up past a
+ * quarter of the graph.
+ */
+import type { Annotation } from '../annotate/annotate.js';
+import type { Sentence } from '../segment/document.js';
+import type { Manifest, Passage } from './format.js';
+
+/** A document as the build will index it: its text and its sentences, annotated. */
+export interface PlannedDocument {
+  name: string;
+  sha256: string;
+  text: string;
+  sentences: readonly Sentence[];
+  annotations: readonly Annotation[];
+}
+
+/** The part of the previous generation a plan reads. */
+export interface PreviousIndex {
+  manifest: Pick<Manifest, 'labelCount' | 'deletedCount' | 'documents'>;
+  documents: readonly { name: string }[];
+  passages: readonly Passage[];
+}
+
+export interface BuildPlan {
+  /** Every sentence of the new generation, in reading order. */
+  passages: Passage[];
+  /** One past the highest label; the vectors file has this many rows. */
+  labelCount: number;
+  /** A new graph (every label fresh), or the previous one patched. */
+  rebuildGraph: boolean;
+  /** Labels of the patched graph whose sentences are gone; empty for a new graph. */
+  deletions: number[];
+  /** Deleted labels in the patched graph after the deletions. */
+  deletedCount: number;
+  /** New labels whose text the previous generation already embedded: [label, previous label holding the vector]. */
+  copies: [number, number][];
+  /** Texts never embedded before, each with the labels waiting for its vector. */
+  toEmbed: { text: string; labels: number[] }[];
+}
+
+export const REBUILD_DELETED_FRACTION = 0.25;
+
+/**
+ * Identifies "the n-th occurrence of this text in this document", which
+ * survives edits elsewhere in the file (offsets do not) and keeps a repeated
+ * sentence's two copies apart.
+ */
+function occurrenceCounter(): (doc: string, text: string) => string {
+  const seen = new Map<string, number>();
+  return (doc, text) => {
+    const base = `${doc}\u0000${text}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return `${base}\u0000${n}`;
+  };
+}
+
+/** `previous` is undefined for a first or forced build: every sentence is then new. */
+export function planBuild(documents: readonly PlannedDocument[], previous: PreviousIndex | undefined): BuildPlan {
+  const rebuildGraph = !previous || previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION;
+  // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
+  const embeddedAs = new Map<string, number>();
+  const labelByOccurrence = new Map<string, number>();
+  if (previous) {
+    const nth = occurrenceCounter();
+    for (const p of previous.passages) {
+      embeddedAs.set(p.text, p.label);
+      labelByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
+    }
+  }
+
+  // A sentence keeps its old label when the same text stays at the same occurrence in its document.
+  const firstNew = rebuildGraph ? 0 : previous.manifest.labelCount;
+  let nextLabel = firstNew;
+  const passages: Passage[] = [];
+  const kept = new Set<number>();
+  const nth = occurrenceCounter();
+  documents.forEach((doc, d) => {
+    doc.sentences.forEach((s, i) => {
+      const next = doc.sentences[i + 1];
+      const after = next && next.paragraph === s.paragraph ? doc.text.slice(s.end, next.start) : '';
+      const old = rebuildGraph ? undefined : labelByOccurrence.get(nth(doc.name, s.text));
+      const label = old ?? nextLabel++;
+      if (old !== undefined) kept.add(old);
+      const { tags, context } = doc.annotations[i]!;
+      passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after, tags, context });
+    });
+  });
+
+  const deletions = rebuildGraph ? [] : previous.passages.filter((p) => !kept.has(p.label)).map((p) => p.label);
+  const copies: [number, number][] = [];
+  const waiting = new Map<string, number[]>();
+  for (const p of passages) {
+    if (p.label < firstNew) continue; // an old label: its vector and graph point are already there
+    const from = embeddedAs.get(p.text);
+    const labels = waiting.get(p.text);
+    if (from !== undefined) copies.push([p.label, from]);
+    else if (labels) labels.push(p.label);
+    else waiting.set(p.text, [p.label]);
+  }
+  return {
+    passages,
+    labelCount: nextLabel,
+    rebuildGraph,
+    deletions,
+    deletedCount: (rebuildGraph ? 0 : previous.manifest.deletedCount) + deletions.length,
+    copies,
+    toEmbed: [...waiting].map(([text, labels]) => ({ text, labels })),
+  };
+}
+
+export interface DocumentChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+/** How the corpus differs from what the previous generation indexed, by content hash. */
+export function documentChanges(documents: readonly { name: string; sha256: string }[], previous: PreviousIndex | undefined): DocumentChanges {
+  const before = previous?.manifest.documents ?? {};
+  const now = new Set(documents.map((d) => d.name));
+  return {
+    added: documents.filter((d) => !before[d.name]).map((d) => d.name),
+    changed: documents.filter((d) => before[d.name] && before[d.name]!.sha256 !== d.sha256).map((d) => d.name),
+    unchanged: documents.filter((d) => before[d.name]?.sha256 === d.sha256).map((d) => d.name),
+    removed: Object.keys(before).filter((name) => !now.has(name)),
+  };
+}

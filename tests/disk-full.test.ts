@@ -1,0 +1,75 @@
+/**
+ * A full disk, simulated without root: the file system module is wrapped so
+ * that, once "full", every write to a file opened for writing fails with
+ * ENOSPC after landing half its bytes — as a real full disk does.
+ */
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { QuotebotError } from '../src/errors.js';
+import { buildIndex } from '../src/store/build.js';
+import { currentGeneration, FILES, POINTER } from '../src/store/layout.js';
+import { loadIndex } from '../src/store/load.js';
+import { verifyIndex } from '../src/store/verify.js';
+import { fakeEmbedder } from './support/fake-embedder.js';
+import { scratch } from './support/temp.js';
+
+const disk = vi.hoisted(() => ({ writesLeft: Infinity }));
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof fs>();
+  const open: typeof real.open = async (path, flags, mode) => {
+    const handle = await real.open(path, flags, mode);
+    if (flags !== 'w') return handle;
+    const writeFile = handle.writeFile.bind(handle);
+    handle.writeFile = async (data: string | Uint8Array) => {
+      if (disk.writesLeft-- > 0) return writeFile(data);
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      await writeFile(bytes.subarray(0, bytes.length >> 1));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC' });
+    };
+    return handle;
+  };
+  return { ...real, open, default: { ...real, open } };
+});
+
+const embedder = fakeEmbedder();
+const ADDED = 'A sentence for a generation the disk has no room for.';
+
+describe('a full disk', () => {
+  it('at each file of a build → the build fails naming that file; the index in use is untouched; nothing is left behind; freeing space lets the next build through', async () => {
+    const paths = await scratch();
+    await buildIndex({ ...paths, embedder });
+    const before = (await currentGeneration(paths.indexDir))!;
+    await fs.writeFile(join(paths.corpusDir, 'added.txt'), `${ADDED}\n`);
+    // The writes of a build, in order: vectors, lexical, passages, manifest (hnswlib writes the graph itself), then the pointer.
+    const order = [FILES.vectors, FILES.lexical, FILES.store, FILES.manifest, POINTER];
+    for (const [k, file] of order.entries()) {
+      disk.writesLeft = k;
+      const error = (await buildIndex({ ...paths, embedder }).catch((e: unknown) => e)) as QuotebotError;
+      disk.writesLeft = Infinity;
+      expect(error).toBeInstanceOf(QuotebotError);
+      expect(error.code).toBe('INDEX_WRITE_FAILED');
+      expect(error.message).toMatch(new RegExp(`${file.replace('.', '\\.')}" \\(the disk is full\\).*run "npm run index" again`));
+      if (file !== POINTER) {
+        // Nothing half-written stays: neither the new generation's folder nor a temp file.
+        expect((await fs.readdir(paths.indexDir)).filter((e) => e.startsWith('gen-') || e.endsWith('.tmp'))).toEqual([before.split('/').at(-1)]);
+      }
+      expect(await currentGeneration(paths.indexDir)).toBe(before);
+      expect((await loadIndex(paths.indexDir, embedder)).passages.some((p) => p.text === ADDED)).toBe(false);
+    }
+    // What a build killed mid-write leaves (its atomic writes cannot clean up after a kill -9): a partial folder, a temp file.
+    await fs.mkdir(join(paths.indexDir, 'gen-killed-1'));
+    await fs.writeFile(join(paths.indexDir, 'gen-killed-1', `.${FILES.vectors}.1a2b.tmp`), 'half');
+    await fs.writeFile(join(paths.indexDir, `.${POINTER}.3c4d.tmp`), '{"gen');
+    const messages: string[] = [];
+    const report = await buildIndex({ ...paths, embedder, onMessage: (line) => messages.push(line) });
+    // Those two, and the complete but unpublished generation the pointer's failed write left, are removed first.
+    expect(messages).toContain('Removed 3 leftovers of an interrupted build.');
+    expect((await fs.readdir(paths.indexDir)).filter((e) => e.endsWith('.tmp') || e === 'gen-killed-1')).toEqual([]);
+    expect(report.added).toEqual(['added.txt']);
+    expect((await loadIndex(paths.indexDir, embedder)).passages.some((p) => p.text === ADDED)).toBe(true);
+    const [current] = await verifyIndex(paths.indexDir);
+    expect(current!.files.filter((f) => f.problem)).toEqual([]);
+  });
+});

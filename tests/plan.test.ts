@@ -1,0 +1,60 @@
+/** The build plan, decided without a model, a graph or a file: which labels survive, what is copied, what is embedded. */
+import { describe, expect, it } from 'vitest';
+import type { Passage } from '../src/store/format.js';
+import { planBuild, type PlannedDocument, type PreviousIndex } from '../src/store/plan.js';
+
+/** One paragraph per sentence, laid out in order: enough for the plan, which reads only text, offsets and paragraphs. */
+function doc(name: string, texts: string[]): PlannedDocument {
+  let at = 0;
+  const sentences = texts.map((text, i) => {
+    const s = { start: at, end: at + text.length, text, paragraph: i + 1 };
+    at = s.end + 2;
+    return s;
+  });
+  return { name, sha256: name + texts.join('|'), text: texts.join('\n\n'), sentences, annotations: texts.map(() => ({ tags: '', context: '' })) };
+}
+
+/** What a previous build of these documents would have stored, labels in reading order. */
+function previousOf(documents: PlannedDocument[], deletedCount = 0): PreviousIndex {
+  const plan = planBuild(documents, undefined);
+  return {
+    manifest: { labelCount: plan.labelCount, deletedCount, documents: Object.fromEntries(documents.map((d) => [d.name, { sha256: d.sha256, sentences: d.sentences.length }])) },
+    documents,
+    passages: plan.passages,
+  };
+}
+
+const labels = (passages: Passage[]) => passages.map((p) => `${p.text}#${p.label}`);
+
+describe('planning a build', () => {
+  it('labels everything fresh and embeds each distinct text once when there is no previous index', () => {
+    const plan = planBuild([doc('a', ['One.', 'Two.', 'One.'])], undefined);
+    expect(labels(plan.passages)).toEqual(['One.#0', 'Two.#1', 'One.#2']);
+    expect(plan.toEmbed).toEqual([{ text: 'One.', labels: [0, 2] }, { text: 'Two.', labels: [1] }]);
+    expect(plan).toMatchObject({ rebuildGraph: true, labelCount: 3, deletions: [], copies: [] });
+  });
+
+  it('keeps the labels of sentences that stay, deletes the ones that go, and embeds only new text', () => {
+    const before = [doc('a', ['One.', 'Two.', 'Three.']), doc('b', ['Four.'])];
+    const plan = planBuild([doc('a', ['One.', 'Two and a half.', 'Three.']), doc('b', ['Four.'])], previousOf(before));
+    // "Two." (label 1) is gone; the new sentence gets the next unused label, never a reused one.
+    expect(labels(plan.passages)).toEqual(['One.#0', 'Two and a half.#4', 'Three.#2', 'Four.#3']);
+    expect(plan).toMatchObject({ rebuildGraph: false, labelCount: 5, deletions: [1], deletedCount: 1, copies: [] });
+    expect(plan.toEmbed).toEqual([{ text: 'Two and a half.', labels: [4] }]);
+  });
+
+  it('copies the vector of a text the previous index holds elsewhere instead of embedding it again', () => {
+    const before = [doc('a', ['Shared line.', 'Only in a.'])];
+    const plan = planBuild([doc('a', ['Shared line.', 'Only in a.']), doc('b', ['Shared line.'])], previousOf(before));
+    expect(plan.copies).toEqual([[2, 0]]);
+    expect(plan.toEmbed).toEqual([]);
+  });
+
+  it('rebuilds the graph once deletions pass a quarter of it, still copying every vector it knows', () => {
+    const before = [doc('a', ['One.', 'Two.', 'Three.', 'Four.'])];
+    const plan = planBuild([doc('a', ['One.', 'Two.', 'Three.', 'Four.'])], previousOf(before, 2));
+    expect(plan).toMatchObject({ rebuildGraph: true, deletions: [], deletedCount: 0, labelCount: 4 });
+    expect(plan.copies).toEqual([[0, 0], [1, 1], [2, 2], [3, 3]]);
+    expect(plan.toEmbed).toEqual([]);
+  });
+});
