@@ -15,6 +15,11 @@ beforeAll(async () => {
 const tagged = (sentence: string, offset = 0, text = sentence) => tagger(sentence, offset).map((t) => `${t.kind}:${text.slice(t.start, t.end)}`);
 
 describe('tagger', () => {
+  it('is loaded once per process: a bot re-indexing all day asks for it far more than the 20 loads wink\'s model survives', async () => {
+    for (let build = 0; build < 30; build++) expect(await createTagger()).toBe(tagger);
+    expect(tagged('It cost £5.6 million.')).toContain('money:£5.6 million');
+  });
+
   it('finds sums, shares, counts, dates, durations and ages at exact offsets', () => {
     expect(tagged('An additional £5.6 million is being invested, a 46% rise on 3,085 in March 2013.')).toEqual(
       expect.arrayContaining(['money:£5.6 million', 'percent:46%', 'number:3,085', 'date:March 2013']),

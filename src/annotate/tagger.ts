@@ -53,7 +53,22 @@ const LOCAL_TITLES = new Set(['coun', 'cllr', 'councillor']);
 const PERSON_TAGS = new Set(['Person', 'MaleName', 'FemaleName', 'FirstName', 'LastName']);
 const PLACE_TAGS = new Set(['Place', 'City', 'Region', 'Country']);
 
-export async function createTagger(): Promise<Tagger> {
+let shared: Promise<Tagger> | undefined;
+
+/**
+ * The process's one tagger. Loading wink's model a second time is not only
+ * slow: wink-eng-lite-web-model's NER loader re-stringifies its own cached
+ * model on every call, so the string grows with each load and the 21st load
+ * in one process throws "Invalid string length" — a bot that re-indexes
+ * all day would have stopped updating. Loaded once, that cannot happen.
+ */
+export function createTagger(): Promise<Tagger> {
+  shared ??= loadTagger();
+  shared.catch(() => (shared = undefined));
+  return shared;
+}
+
+async function loadTagger(): Promise<Tagger> {
   const [{ default: winkNLP }, { default: model }, { default: nlp }] = await Promise.all([
     import('wink-nlp'),
     import('wink-eng-lite-web-model'),
