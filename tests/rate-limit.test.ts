@@ -28,6 +28,20 @@ describe('RateLimiter', () => {
     expect(limiter.size).toBe(1);
   });
 
+  it('never holds more than its cap when a million distinct users all arrive within one window', () => {
+    // The clock stands still, so no key goes idle: only the cap bounds the map.
+    const limiter = new RateLimiter(5, 60_000, () => 0, 100_000);
+    let largest = 0;
+    let allowed = 0;
+    for (let user = 0; user < 1_000_000; user++) {
+      if (limiter.allow(`user-${user}`)) allowed++;
+      largest = Math.max(largest, limiter.size);
+    }
+    expect(largest).toBe(100_000);
+    // Each newcomer asks once: none is refused for the others' sake.
+    expect(allowed).toBe(1_000_000);
+  });
+
   it('holds at most maxKeys even when they are all active, dropping the longest idle first', () => {
     let now = 0;
     const limiter = new RateLimiter(1, 60_000, () => now, 3);
@@ -39,5 +53,17 @@ describe('RateLimiter', () => {
     // "a" was forgotten, so it may ask again; "d" is still limited.
     expect(limiter.allow('a')).toBe(true);
     expect(limiter.allow('d')).toBe(false);
+  });
+
+  it('still drops the longest idle first after one key was hammered thousands of times', () => {
+    const limiter = new RateLimiter(1, 60_000, () => 0, 2);
+    limiter.allow('a');
+    // Thousands of superseded touches of "b" pile up behind "a" and are compacted away.
+    for (let i = 0; i < 5000; i++) limiter.allow('b');
+    limiter.allow('c');
+    expect(limiter.size).toBe(2);
+    // "b" is still remembered and limited; "a", idle longest, was the one dropped.
+    expect(limiter.allow('b')).toBe(false);
+    expect(limiter.allow('a')).toBe(true);
   });
 });
