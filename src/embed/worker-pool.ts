@@ -37,12 +37,12 @@ function spawn(options: EncoderOptions): Worker {
 class EncodeWorker {
   /** Vector width, once the model has loaded. */
   readonly ready: Promise<number>;
-  private readonly worker: Worker;
+  private worker: Worker | undefined;
   private readonly waiting: { resolve: (vectors: Float32Array) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | undefined;
 
-  constructor(options: EncoderOptions) {
-    this.worker = spawn(options);
+  /** The thread starts only once `after` settles: see poolFor. */
+  constructor(options: EncoderOptions, after: Promise<unknown>) {
     let loaded!: (dims: number) => void;
     let refused!: (error: Error) => void;
     this.ready = new Promise<number>((resolve, reject) => ((loaded = resolve), (refused = reject)));
@@ -51,23 +51,26 @@ class EncodeWorker {
       this.failure ??= error;
       refused(this.failure);
       for (const request of this.waiting.splice(0)) request.reject(this.failure);
-      this.worker.unref();
+      this.worker?.unref();
     };
-    this.worker.on('message', (reply: WorkerReply) => {
-      if ('ready' in reply) {
-        // Referenced while loading (the caller awaits only a promise, which keeps no process alive), not after.
-        if (this.waiting.length === 0) this.worker.unref();
-        return loaded(reply.dims);
-      }
-      if ('error' in reply) {
-        const error = reply.code ? new QuotebotError(reply.code, reply.error) : fail('MODEL_LOAD_FAILED', options.model, reply.error);
-        // Before `ready` the model failed to load, and the worker is of no further use; after, one chunk failed.
-        return this.waiting.length > 0 ? this.settle().reject(error) : broken(error);
-      }
-      this.settle().resolve(reply.vectors);
+    void after.finally(() => {
+      const worker = (this.worker = spawn(options));
+      worker.on('message', (reply: WorkerReply) => {
+        if ('ready' in reply) {
+          // Referenced while loading (the caller awaits only a promise, which keeps no process alive), not after.
+          if (this.waiting.length === 0) worker.unref();
+          return loaded(reply.dims);
+        }
+        if ('error' in reply) {
+          const error = reply.code ? new QuotebotError(reply.code, reply.error) : fail('MODEL_LOAD_FAILED', options.model, reply.error);
+          // Before `ready` the model failed to load, and the worker is of no further use; after, one chunk failed.
+          return this.waiting.length > 0 ? this.settle().reject(error) : broken(error);
+        }
+        this.settle().resolve(reply.vectors);
+      });
+      worker.on('error', (error) => broken(fail('MODEL_LOAD_FAILED', options.model, error.message)));
+      worker.on('exit', (code) => broken(fail('MODEL_LOAD_FAILED', options.model, `its worker thread exited (code ${code})`)));
     });
-    this.worker.on('error', (error) => broken(fail('MODEL_LOAD_FAILED', options.model, error.message)));
-    this.worker.on('exit', (code) => broken(fail('MODEL_LOAD_FAILED', options.model, `its worker thread exited (code ${code})`)));
   }
 
   get usable(): boolean {
@@ -75,30 +78,45 @@ class EncodeWorker {
   }
 
   /** The vectors of `texts`, packed one after another. */
+  /** The vectors of `texts`, packed one after another. Only after `ready`. */
   encode(texts: string[]): Promise<Float32Array> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.waiting.length === 0) this.worker.ref();
+    const worker = this.worker!;
+    if (this.waiting.length === 0) worker.ref();
     return new Promise<Float32Array>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.worker.postMessage({ texts } satisfies WorkerRequest);
+      worker.postMessage({ texts } satisfies WorkerRequest);
     });
   }
 
   private settle() {
     const request = this.waiting.shift()!;
-    if (this.waiting.length === 0) this.worker.unref();
+    if (this.waiting.length === 0) this.worker?.unref();
     return request;
   }
 }
 
 const pools = new Map<string, EncodeWorker[]>();
 
-/** The process's pool for these options, started on first use; a pool with a failed worker is replaced. */
+/**
+ * The process's pool for these options, started on first use; a pool with a
+ * failed worker is replaced. Workers start one after another, each once the
+ * one before has loaded its model: two threads loading onnxruntime-node 1.14
+ * and creating sessions at the same moment crashed about one forced build in
+ * ten (SIGSEGV, or glibc's "free(): unaligned chunk", always during start-up);
+ * started in turn, 50 builds in a row ran clean (`npm run test:builds`).
+ * The first worker embeds while the next loads, so little time is lost.
+ */
 function poolFor(options: EncoderOptions, count: number): EncodeWorker[] {
   const key = JSON.stringify([options.modelsDir, options.model, options.precision, options.threads, count]);
   let pool = pools.get(key);
   if (!pool || !pool.every((w) => w.usable)) {
-    pool = Array.from({ length: count }, () => new EncodeWorker(options));
+    let before: Promise<unknown> = Promise.resolve();
+    pool = Array.from({ length: count }, () => {
+      const worker = new EncodeWorker(options, before);
+      before = worker.ready.catch(() => undefined);
+      return worker;
+    });
     pools.set(key, pool);
   }
   return pool;
