@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Minutes of real processes and the real model: `npm run test:faults` (which .ci/run also runs).
+    exclude: ['tests/faults-slow/**', 'node_modules/**'],
     globalSetup: ['tests/support/build-bundles.ts'],
     // Model-backed suites load ONNX sessions; forks keep native memory per file.
     pool: 'forks',
