@@ -129,15 +129,17 @@ export class FakeDiscord {
 
   /** Sends a guild's event on every live session of the shard that owns the guild, as Discord routes them. */
   dispatch(type: string, data: Record<string, unknown> & { guild_id: string }): void {
-    for (const session of this.sessions.values()) {
-      const [id, count] = session.shard;
-      if (session.socket.readyState === session.socket.OPEN && shardOf(data.guild_id, count) === id) this.send(session, type, data);
-    }
+    for (const session of this.live()) if (shardOf(data.guild_id, session.shard[1]) === session.shard[0]) this.send(session, type, data);
   }
 
   /** Asks every connected shard to reconnect (op 7), as Discord does during rolling restarts. */
   requestReconnect(): void {
-    for (const { socket } of this.sessions.values()) socket.send(JSON.stringify({ op: 7, d: null }));
+    for (const { socket } of this.live()) socket.send(JSON.stringify({ op: 7, d: null }));
+  }
+
+  /** Sessions whose socket is still open (a stopped bot's, or one replaced by a new IDENTIFY, are not). */
+  private live(): Session[] {
+    return [...this.sessions.values()].filter(({ socket }) => socket.readyState === socket.OPEN);
   }
 
   mention(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000001' }, mentionsBot = true, place = HOME): string {
