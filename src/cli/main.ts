@@ -9,15 +9,16 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/env.js';
 import { readCorpus } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
-import { fail, oneLine, QuotebotError } from '../errors.js';
+import { oneLine, QuotebotError } from '../errors.js';
 import { openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
 import { parseGold, summarise, summariseBy, type ScoredAnswer } from '../search/metrics.js';
 import { progressHooks } from './progress.js';
+import { historyFile, parseTop, repl } from './repl.js';
 import { answerJson, renderAnswer, renderBuildReport, renderEval } from './render.js';
 
 export interface Io {
-  stdin: NodeJS.ReadableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
@@ -43,9 +44,15 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
   /**
    * The model and the index, their files read side by side. Documents whose
    * quotes failed the verbatim check are collected; `reindexStale` then
-   * brings the index up to date with them before the command ends.
+   * brings the index up to date with them (before the command ends, or after
+   * each answer in the interactive mode, which then reopens the engine).
    */
-  const prepareEngine = async (): Promise<{ config: Config; engine: SearchEngine; reindexStale: () => Promise<void> }> => {
+  const prepareEngine = async (): Promise<{
+    config: Config;
+    engine: SearchEngine;
+    reindexStale: () => Promise<boolean>;
+    reopen: () => Promise<SearchEngine>;
+  }> => {
     const config = loadConfig(io.env);
     const preloaded = preloadIndex(config);
     const embedder = await embedderFor(config);
@@ -53,26 +60,44 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     const hooks: Hooks = { ...progressHooks(io.stderr, say), onStale: (docs) => docs.forEach((d) => stale.add(d)) };
     const engine = await openEngine(config, embedder, hooks, preloaded);
     const reindexStale = async () => {
-      if (stale.size === 0) return;
+      if (stale.size === 0) return false;
       say(`${[...stale].join(', ')} changed since it was indexed: its quotes were withheld. Re-indexing now.`);
+      stale.clear();
       say(renderBuildReport(await updateIndex(config, embedder, hooks)));
+      return true;
     };
-    return { config, engine, reindexStale };
+    return { config, engine, reindexStale, reopen: () => openEngine(config, embedder, hooks) };
   };
 
   program
     .command('ask')
-    .description('answer a question (or, with --json and no question, one question per stdin line)')
+    .description('answer a question (with no question: a prompt on a terminal, or with --json one question per stdin line)')
     .argument('[question...]', 'the question')
     .option('--json', 'print one JSON object per answer')
     .option('--top <n>', 'how many quotes at most (1-10)', '3')
     .action(async (words: string[], options: { json?: boolean; top: string }) => {
-      const top = Number(options.top);
-      if (!Number.isInteger(top) || top < 1 || top > 10) throw fail('INVALID_ARGUMENT', '--top', options.top, 'must be a whole number from 1 to 10');
+      const top = parseTop('--top', options.top);
       const question = words.join(' ');
-      if (!(options.json && question === '')) validateQuestion(question);
-      const { engine, reindexStale } = await prepareEngine();
-      if (question !== '') {
+      // Both ends a terminal: someone is typing and reading. Piped, the command keeps its one-shot contract.
+      const interactive = question === '' && Boolean(io.stdin.isTTY && io.stdout.isTTY);
+      if (!(options.json && question === '') && !interactive) validateQuestion(question);
+      const { engine, reindexStale, reopen } = await prepareEngine();
+      if (interactive) {
+        let current = engine;
+        await repl({
+          input: io.stdin,
+          output: io.stdout,
+          terminal: true,
+          say,
+          historyFile: historyFile(io.env),
+          top,
+          json: Boolean(options.json),
+          ask: (q, n) => current.ask(q, n),
+          afterAnswer: async () => {
+            if (await reindexStale()) current = await reopen();
+          },
+        });
+      } else if (question !== '') {
         const answer = await engine.ask(question, top);
         io.stdout.write(`${options.json ? answerJson(answer) : renderAnswer(answer, Boolean(io.stdout.isTTY))}\n`);
       } else {
