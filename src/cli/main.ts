@@ -15,6 +15,7 @@ import { validateQuestion, type SearchEngine } from '../search/engine.js';
 import { parseGold, summarise, summariseBy, type ScoredAnswer } from '../search/metrics.js';
 import { progressHooks } from './progress.js';
 import { historyFile, parseTop, repl } from './repl.js';
+import { corpusSnapshot, stopOnSignals, watchCorpus } from './watch-corpus.js';
 import { answerJson, renderAnswer, renderBuildReport, renderEval } from './render.js';
 
 export interface Io {
@@ -22,6 +23,8 @@ export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Stops a command that runs until told (index --watch); without it, SIGINT or SIGTERM does. */
+  signal?: AbortSignal;
 }
 
 /** Exit codes: 0 ok, 1 failure, 2 bad input from the user, 75 (EX_TEMPFAIL) another build holds the index with --no-wait. */
@@ -111,10 +114,27 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .description('build or update the index from corpus/ (only new or changed text is embedded)')
     .option('--force', 'rebuild everything from scratch')
     .option('--no-wait', `exit with code ${INDEX_BUSY} at once if another build is running, instead of waiting for it`)
-    .action(async (options: { force?: boolean; wait: boolean }) => {
+    .option('--watch', 'after the update, keep the index current as files in corpus/ change, until Ctrl-C')
+    .action(async (options: { force?: boolean; wait: boolean; watch?: boolean }) => {
       const { config, embedder, hooks } = await prepare();
+      // Taken before the first build reads the files, so a change made while it runs is not missed.
+      const seen = options.watch ? await corpusSnapshot(config.corpusDir) : '';
       const report = await updateIndex(config, embedder, hooks, { force: Boolean(options.force), wait: options.wait });
       say(renderBuildReport(report));
+      if (!options.watch) return;
+      const stop = io.signal ? { signal: io.signal, release: () => undefined } : stopOnSignals();
+      try {
+        await watchCorpus({
+          corpusDir: config.corpusDir,
+          seen,
+          signal: stop.signal,
+          say,
+          // No progress bar: one line per update keeps a long-running log readable; warnings still come through.
+          update: () => updateIndex(config, embedder, { onMessage: say }),
+        });
+      } finally {
+        stop.release();
+      }
     });
 
   program

@@ -58,17 +58,27 @@ export function answerJson(answer: Answer): string {
   });
 }
 
-export function renderBuildReport(report: BuildReport): string {
-  // An archive adds hundreds of files at once: name a few, count the rest.
+/** " (a.md, b.md, … 3 more)": an archive adds hundreds of files at once, so a few are named and the rest counted. */
+function named(names: readonly string[]): string {
   const shown = 5;
-  const list = (names: string[]) =>
-    names.length === 0 ? '' : ` (${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${names.length - shown} more` : ''})`;
+  return names.length === 0 ? '' : ` (${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${names.length - shown} more` : ''})`;
+}
+
+export function renderBuildReport(report: BuildReport): string {
   return [
-    `added ${report.added.length}${list(report.added)}, changed ${report.changed.length}${list(report.changed)}, ` +
-      `removed ${report.removed.length}${list(report.removed)}, unchanged ${report.unchanged.length}`,
+    `added ${report.added.length}${named(report.added)}, changed ${report.changed.length}${named(report.changed)}, ` +
+      `removed ${report.removed.length}${named(report.removed)}, unchanged ${report.unchanged.length}`,
     `${report.sentences} sentences indexed, ${report.embedded} embedded, ` +
       `${report.graphRebuilt ? 'graph rebuilt' : 'graph updated in place'}, ${report.seconds.toFixed(2)} s`,
   ].join('\n');
+}
+
+/** The one line `index --watch` prints per update: a long-running log stays one line per change. */
+export function renderUpdateLine(report: BuildReport): string {
+  return (
+    `updated: +${report.added.length} added${named(report.added)}, ${report.changed.length} changed${named(report.changed)}, ` +
+    `${report.removed.length} removed${named(report.removed)} · ${report.sentences.toLocaleString('en-US')} sentences · ${report.seconds.toFixed(1)} s`
+  );
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
