@@ -149,7 +149,7 @@ describe('both generations damaged', () => {
 });
 
 describe('the graph file as hnswlib writes it', () => {
-  it('is whole only at its exact length: any shorter (a full disk) or longer file is named a problem', async () => {
+  it('hnsw.bin written short (hnswlib on a full disk reports nothing) or too long → named a problem before it is renamed in', async () => {
     const { dir } = await scratch(false);
     const graph = new hnswlib.HierarchicalNSW('cosine', 8);
     graph.initIndex({ maxElements: 300, m: 16, efConstruction: 100, randomSeed: 7 });
