@@ -13,6 +13,7 @@ import { openEngine, updateIndex } from '../src/open.js';
 import { graphFileProblem } from '../src/store/hnsw-file.js';
 import { currentGeneration, FILES, POINTER, previousGeneration } from '../src/store/layout.js';
 import { verifyIndex } from '../src/store/verify.js';
+import { cli } from './support/cli.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 
@@ -145,6 +146,22 @@ describe('both generations damaged', () => {
     expect(seen.holdsAdded).toBe(true);
     const [verdict] = await verifyIndex(config.indexDir);
     expect(verdict!.files.filter((f) => f.problem)).toEqual([]);
+  });
+});
+
+describe('npm run index -- --verify', () => {
+  it('a data file garbled → exit 1, the file named with its problem, and the way out said; intact → exit 0', async () => {
+    const config = await copyOfIndex();
+    const env = { CORPUS_DIR: config.corpusDir, INDEX_DIR: config.indexDir };
+    const intact = await cli(['index', '--verify'], env);
+    expect(intact.code).toBe(0);
+    expect(intact.stderr).toMatch(/The index is intact\.\n$/);
+    const current = (await currentGeneration(config.indexDir))!;
+    await damage(join(current, FILES.lexical), 'garbled');
+    const damaged = await cli(['index', '--verify'], env);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toContain(`  damaged  ${join(current, FILES.lexical)}: its checksum differs`);
+    expect(damaged.stderr).toMatch(/readers answer from the previous one\. Run "npm run index -- --force"/);
   });
 });
 

@@ -9,14 +9,15 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/env.js';
 import { readCorpus } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
-import { oneLine, QuotebotError } from '../errors.js';
+import { fail, oneLine, QuotebotError } from '../errors.js';
 import { openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
 import { parseGold, summarise, summariseBy, type ScoredAnswer } from '../search/metrics.js';
 import { progressHooks } from './progress.js';
 import { historyFile, parseTop, repl } from './repl.js';
 import { corpusSnapshot, stopOnSignals, watchCorpus } from './watch-corpus.js';
-import { answerJson, renderAnswer, renderBuildReport, renderEval } from './render.js';
+import { verifyIndex } from '../store/verify.js';
+import { answerJson, renderAnswer, renderBuildReport, renderEval, renderVerify } from './render.js';
 
 export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -114,8 +115,17 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .description('build or update the index from corpus/ (only new or changed text is embedded)')
     .option('--force', 'rebuild everything from scratch')
     .option('--no-wait', `exit with code ${INDEX_BUSY} at once if another build is running, instead of waiting for it`)
+    .option('--verify', 'check every index file against its recorded size and checksum, and that it loads; build nothing')
     .option('--watch', 'after the update, keep the index current as files in corpus/ change, until Ctrl-C')
-    .action(async (options: { force?: boolean; wait: boolean; watch?: boolean }) => {
+    .action(async (options: { force?: boolean; wait: boolean; verify?: boolean; watch?: boolean }) => {
+      if (options.verify) {
+        const { indexDir } = loadConfig(io.env);
+        const verdicts = await verifyIndex(indexDir);
+        if (verdicts.length === 0) throw fail('INDEX_MISSING', indexDir);
+        say(renderVerify(verdicts));
+        exitCode = verdicts[0]!.files.every((f) => !f.problem) ? 0 : 1;
+        return;
+      }
       const { config, embedder, hooks } = await prepare();
       // Taken before the first build reads the files, so a change made while it runs is not missed.
       const seen = options.watch ? await corpusSnapshot(config.corpusDir) : '';

@@ -8,6 +8,7 @@ import type { Quote } from '../quote/select.js';
 import type { Answer } from '../search/engine.js';
 import type { EvalSummary } from '../search/metrics.js';
 import type { BuildReport } from '../store/build.js';
+import type { GenerationVerdict } from '../store/verify.js';
 
 /** "Title, Publisher, Date, ¶N", leaving out what the document does not say. */
 export function citation(quote: Pick<Quote, 'title' | 'publisher' | 'date' | 'paragraph' | 'doc'>): string {
@@ -79,6 +80,20 @@ export function renderUpdateLine(report: BuildReport): string {
     `updated: +${report.added.length} added${named(report.added)}, ${report.changed.length} changed${named(report.changed)}, ` +
     `${report.removed.length} removed${named(report.removed)} · ${report.sentences.toLocaleString('en-US')} sentences · ${report.seconds.toFixed(1)} s`
   );
+}
+
+/** One line per file, then what to do: the fix names the command, as the error catalog does. */
+export function renderVerify(verdicts: readonly GenerationVerdict[]): string {
+  const lines = verdicts.flatMap(({ role, dir, files }) => [
+    `${role} generation ${dir}:`,
+    ...files.map((f) => (f.problem ? `  damaged  ${f.file}: ${f.problem}` : `  ok       ${f.file}`)),
+  ]);
+  const [current, previous] = verdicts;
+  const whole = (v: GenerationVerdict | undefined) => v !== undefined && v.files.every((f) => !f.problem);
+  if (whole(current)) lines.push('The index is intact.');
+  else if (whole(previous)) lines.push('The current index is damaged; readers answer from the previous one. Run "npm run index -- --force" to rebuild it.');
+  else lines.push('No intact index: run "npm run index -- --force" to rebuild it.');
+  return lines.join('\n');
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
