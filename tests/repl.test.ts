@@ -215,4 +215,18 @@ describe('interactive ask', () => {
     repl.type(CTRL_D);
     await repl.done;
   });
+
+  it('follows an index another process publishes while the prompt is open, and answers from it', async () => {
+    const repl = session();
+    const question = 'Who repainted the Belgrade Theatre foyer?';
+    await repl.ask(question);
+    expect(repl.answers()[0]!.quotes.map((q) => q.doc)).not.toContain('foyer.txt');
+    await writeFile(join(corpusDir, 'foyer.txt'), 'Volunteers repainted the Belgrade Theatre foyer in a single weekend.\n');
+    expect((await cli(['index'], env, '', embedder)).code).toBe(0);
+    await eventually(() => repl.stderr().includes('The index was updated: answering from the new one.'), 'the switch to the new index');
+    await repl.ask(question);
+    expect(repl.answers()[1]!.quotes.map((q) => q.doc)).toContain('foyer.txt');
+    repl.type(CTRL_D);
+    await repl.done;
+  });
 });

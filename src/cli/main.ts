@@ -17,6 +17,7 @@ import { progressHooks } from './progress.js';
 import { historyFile, parseTop, repl } from './repl.js';
 import { corpusSnapshot, stopOnSignals, watchCorpus } from './watch-corpus.js';
 import { verifyIndex } from '../store/verify.js';
+import { watchGeneration } from '../store/watch.js';
 import { answerJson, renderAnswer, renderBuildReport, renderEval, renderVerify } from './render.js';
 
 export interface Io {
@@ -85,22 +86,32 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
       // Both ends a terminal: someone is typing and reading. Piped, the command keeps its one-shot contract.
       const interactive = question === '' && Boolean(io.stdin.isTTY && io.stdout.isTTY);
       if (!(options.json && question === '') && !interactive) validateQuestion(question);
-      const { engine, reindexStale, reopen } = await prepareEngine();
+      const { config, engine, reindexStale, reopen } = await prepareEngine();
       if (interactive) {
         let current = engine;
-        await repl({
-          input: io.stdin,
-          output: io.stdout,
-          terminal: true,
-          say,
-          historyFile: historyFile(io.env),
-          top,
-          json: Boolean(options.json),
-          ask: (q, n) => current.ask(q, n),
-          afterAnswer: async () => {
-            if (await reindexStale()) current = await reopen();
-          },
+        // Another process (index --watch, a cron job) may publish a new index while the prompt is open: follow it, as the bot does.
+        const stopFollowing = watchGeneration(config.indexDir, async (dir) => {
+          if (dir === current.index.generation) return;
+          current = await reopen();
+          say('The index was updated: answering from the new one.');
         });
+        try {
+          await repl({
+            input: io.stdin,
+            output: io.stdout,
+            terminal: true,
+            say,
+            historyFile: historyFile(io.env),
+            top,
+            json: Boolean(options.json),
+            ask: (q, n) => current.ask(q, n),
+            afterAnswer: async () => {
+              if (await reindexStale()) current = await reopen();
+            },
+          });
+        } finally {
+          stopFollowing();
+        }
       } else if (question !== '') {
         const answer = await engine.ask(question, top);
         io.stdout.write(`${options.json ? answerJson(answer) : renderAnswer(answer, Boolean(io.stdout.isTTY))}\n`);
