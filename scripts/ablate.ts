@@ -31,6 +31,9 @@ const noTypeCheck: DecisionModel = {
   answers: { ...answers, weights: { ...answers.weights, typeOk: 0 }, bias: answers.bias + (answers.weights.typeOk ?? 0) },
 };
 
+/** The index's passages as plain objects, for a variant that rewrites each (a few thousand in an eval corpus). */
+const everyPassage = (index: SearchIndex) => Array.from({ length: index.passages.length }, (_, i) => index.passages.at(i)!);
+
 const VARIANTS: Variant[] = [
   { name: 'full' },
   { name: 'dense sentence only (no window, paragraph, lexical, type, speaker)', weights: { window: 0, paragraph: 0, lexical: 0, type: 0, speaker: 0 } },
@@ -44,11 +47,11 @@ const VARIANTS: Variant[] = [
     name: 'no speaker/subject context (index)',
     view: (index) => ({
       ...index,
-      passages: index.passages.map((p) => ({ ...p, context: '' })),
-      lexical: lexicalIndex(buildLexicalData(index.passages.map((p) => p.text))),
+      passages: everyPassage(index).map((p) => ({ ...p, context: '' })),
+      lexical: lexicalIndex(buildLexicalData(everyPassage(index).map((p) => p.text))),
     }),
   },
-  { name: 'no tags (index)', view: (index) => ({ ...index, passages: index.passages.map((p) => ({ ...p, tags: '' })) }) },
+  { name: 'no tags (index)', view: (index) => ({ ...index, passages: everyPassage(index).map((p) => ({ ...p, tags: '' })) }) },
   { name: 'no verdict (answer everything)', decision: answerAll },
 ];
 

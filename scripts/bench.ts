@@ -19,7 +19,7 @@ import { createBot } from '../src/discord/bot.js';
 import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
 import type { SearchEngine } from '../src/search/engine.js';
 import { segmentCorpus } from '../src/segment/document.js';
-import { loadIndex, vectorOf } from '../src/store/load.js';
+import { loadIndex } from '../src/store/load.js';
 import { BOT_ID, FakeDiscord, replyTo, TOKEN } from '../tests/support/fake-discord.js';
 
 const QUESTIONS = [
@@ -160,11 +160,14 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   const dims = index.manifest.model.dims;
   const exact = new hnswlib.BruteforceSearch('cosine', dims);
   exact.initIndex(index.passages.length);
-  for (const p of index.passages) exact.addPoint(Array.from(vectorOf(index, p.label)), p.label);
-  const sentenceProbes = Array.from({ length: Math.min(300, index.passages.length) }, (_, k) => index.passages[Math.floor((k * index.passages.length) / 300)]!.label);
+  for (let i = 0; i < index.passages.length; i++) {
+    const label = index.passages.label(i);
+    exact.addPoint(Array.from(index.vectors.row(label)), label);
+  }
+  const sentenceProbes = Array.from({ length: Math.min(300, index.passages.length) }, (_, k) => index.passages.label(Math.floor((k * index.passages.length) / 300)));
   const probes = [
     ...(await embedder.embed(QUESTIONS)).map((v) => ({ vector: Array.from(v), self: -1 })),
-    ...sentenceProbes.map((label) => ({ vector: Array.from(vectorOf(index, label)), self: label })),
+    ...sentenceProbes.map((label) => ({ vector: Array.from(index.vectors.row(label)), self: label })),
   ];
   const nearest = (found: { neighbors: number[]; distances: number[] }, self: number) =>
     found.neighbors.map((label, i) => ({ label, distance: found.distances[i]! })).filter((n) => n.label !== self).slice(0, 10);

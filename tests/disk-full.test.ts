@@ -56,7 +56,7 @@ describe('a full disk', () => {
         expect((await fs.readdir(paths.indexDir)).filter((e) => e.startsWith('gen-') || e.endsWith('.tmp'))).toEqual([before.split('/').at(-1)]);
       }
       expect(await currentGeneration(paths.indexDir)).toBe(before);
-      expect((await loadIndex(paths.indexDir, embedder)).passages.some((p) => p.text === ADDED)).toBe(false);
+      expect([...(await loadIndex(paths.indexDir, embedder)).passages].some((p) => p.text === ADDED)).toBe(false);
     }
     // What a build killed mid-write leaves (its atomic writes cannot clean up after a kill -9): a partial folder, a temp file.
     await fs.mkdir(join(paths.indexDir, 'gen-killed-1'));
@@ -68,7 +68,7 @@ describe('a full disk', () => {
     expect(messages).toContain('Removed 3 leftovers of an interrupted build.');
     expect((await fs.readdir(paths.indexDir)).filter((e) => e.endsWith('.tmp') || e === 'gen-killed-1')).toEqual([]);
     expect(report.added).toEqual(['added.txt']);
-    expect((await loadIndex(paths.indexDir, embedder)).passages.some((p) => p.text === ADDED)).toBe(true);
+    expect([...(await loadIndex(paths.indexDir, embedder)).passages].some((p) => p.text === ADDED)).toBe(true);
     const [current] = await verifyIndex(paths.indexDir);
     expect(current!.files.filter((f) => f.problem)).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../src/config/env.js';
 import { openEngine, updateIndex } from '../src/open.js';
 import { graphFileProblem } from '../src/store/hnsw-file.js';
 import { currentGeneration, FILES, POINTER, previousGeneration } from '../src/store/layout.js';
+import { decodePassages } from '../src/store/passages-file.js';
 import { verifyIndex } from '../src/store/verify.js';
 import { cli } from './support/cli.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
@@ -64,8 +65,9 @@ async function read(config: Config): Promise<{ generation: string; holdsAdded: b
   const engine = await openEngine(config, embedder, { onMessage: (line) => messages.push(line) });
   await engine.ask('What did Ofsted find?', 3);
   const index = engine.index.generation;
-  const passages = JSON.parse(await readFile(join(index, FILES.store), 'utf8')) as { passages: { text: string }[] };
-  return { generation: index, holdsAdded: passages.passages.some((p) => p.text === ADDED), messages };
+  const { labelCount } = JSON.parse(await readFile(join(index, FILES.manifest), 'utf8')) as { labelCount: number };
+  const passages = decodePassages(await readFile(join(index, FILES.store)), labelCount);
+  return { generation: index, holdsAdded: [...passages].some((p) => p.text === ADDED), messages };
 }
 
 /** The next build repairs: afterwards every file verifies and a further build finds nothing to do. */

@@ -99,7 +99,7 @@ describe('a damaged current generation', () => {
     const warnings: string[] = [];
     const loaded = await loadIndexOrPrevious(paths.indexDir, embedder, (line) => warnings.push(line));
     expect(loaded.dir).not.toBe(current);
-    expect(loaded.passages.map((p) => p.text)).not.toContain('A sentence added for the second generation.');
+    expect([...loaded.passages].map((p) => p.text)).not.toContain('A sentence added for the second generation.');
     expect(warnings).toEqual([expect.stringMatching(/hnsw\.bin.*answering from the previous index/)]);
   });
 });

@@ -6,6 +6,7 @@ import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
 import { loadIndex } from '../src/store/load.js';
+import { decodePassages, encodePassages } from '../src/store/passages-file.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 
@@ -41,19 +42,19 @@ describe('incremental build', () => {
     expect(second.graphRebuilt).toBe(false);
 
     const index = await loadIndex(paths.indexDir, embedder);
-    expect(index.passages.map((p) => p.text)).toContain('A brand new paragraph was added to this article today.');
+    expect([...index.passages].map((p) => p.text)).toContain('A brand new paragraph was added to this article today.');
   });
 
   it('puts every live sentence in the graph, found first by its own vector, after a full and an incremental build', async () => {
     const embedder = fakeEmbedder();
     const check = async () => {
       const index = await loadIndex(paths.indexDir);
-      expect(index.graph.getCurrentCount() - index.manifest.deletedCount).toBe(new Set(index.passages.map((p) => p.label)).size);
+      expect(index.graph.getCurrentCount() - index.manifest.deletedCount).toBe(new Set([...index.passages].map((p) => p.label)).size);
       for (const p of index.passages) {
         const [own] = await embedder.embed([p.text]);
         const nearest = index.graph.searchKnn(Array.from(own!), 1).neighbors[0]!;
         // A repeated sentence shares its vector with its twin: either label is right.
-        expect(index.passages.find((q) => q.label === nearest)!.text).toBe(p.text);
+        expect(index.passages.at(index.passages.position(nearest)!)!.text).toBe(p.text);
       }
     };
     await buildIndex({ ...paths, embedder });
@@ -78,7 +79,7 @@ describe('incremental build', () => {
     const shared = 'Sign up to our newsletter for the latest news.';
     await writeFile(join(paths.corpusDir, 'a.txt'), `Roads will close for repairs next week, the council said.\n\n${shared}\n\nBuses will run on other routes.\n`);
     await buildIndex({ ...paths, embedder });
-    expect((await loadIndex(paths.indexDir)).passages.map((p) => p.text)).toContain(shared);
+    expect([...(await loadIndex(paths.indexDir)).passages].map((p) => p.text)).toContain(shared);
 
     // A second file repeating the block makes it a site template in a.txt too, though a.txt did not change.
     await writeFile(join(paths.corpusDir, 'b.txt'), `The library opens on Monday at nine.\n\n${shared}\n`);
@@ -87,9 +88,9 @@ describe('incremental build', () => {
     const fresh = await scratch(false);
     await buildIndex({ corpusDir: paths.corpusDir, indexDir: fresh.indexDir, embedder, force: true });
     const scratchBuilt = await loadIndex(fresh.indexDir);
-    const shape = (i: typeof incremental) => i.passages.map((p) => [i.documents[p.doc]!.name, p.start, p.end, p.paragraph, p.text, p.after]);
+    const shape = (i: typeof incremental) => [...i.passages].map((p) => [i.documents[p.doc]!.name, p.start, p.end, p.paragraph, p.text, p.after]);
     expect(shape(incremental)).toEqual(shape(scratchBuilt));
-    expect(incremental.passages.map((p) => p.text)).not.toContain(shared);
+    expect([...incremental.passages].map((p) => p.text)).not.toContain(shared);
   });
 
   it('drops a deleted document from the index and the graph', async () => {
@@ -100,8 +101,8 @@ describe('incremental build', () => {
     expect(report.removed).toEqual([CHANGED]);
     const index = await loadIndex(paths.indexDir, embedder);
     expect(index.documents.map((d) => d.name)).not.toContain(CHANGED);
-    const live = new Set(index.passages.map((p) => p.label));
-    const vector = Array.from(index.vectors.subarray(0, embedder.dims));
+    const live = new Set([...index.passages].map((p) => p.label));
+    const vector = Array.from(index.vectors.row(index.passages.label(0)));
     // Ask for every live point: a deleted label must never be among them.
     for (const label of index.graph.searchKnn(vector, report.sentences).neighbors) {
       expect(live.has(label)).toBe(true);
@@ -163,18 +164,18 @@ describe('index files', () => {
     await buildIndex({ ...paths, embedder });
     const dir = (await currentGeneration(paths.indexDir))!;
     const file = join(dir, FILES.store);
-    const store = JSON.parse(await readFile(file, 'utf8')) as { passages: Record<string, unknown>[] };
-    const manifest = JSON.parse(await readFile(join(dir, FILES.manifest), 'utf8')) as { files: Record<string, { bytes: number }> };
-    for (const damage of [{ start: -1 }, { text: 7 }, { paragraph: 0 }, { after: undefined }]) {
-      const passages = store.passages.map((p, i) => (i === 2 ? { ...p, ...damage } : p));
-      const text = JSON.stringify({ ...store, passages });
-      await writeFile(file, text);
-      // As a faulty build would have written it: the size check passes, the passage check must not.
-      manifest.files[FILES.store]!.bytes = Buffer.byteLength(text);
+    const manifest = JSON.parse(await readFile(join(dir, FILES.manifest), 'utf8')) as { labelCount: number; files: Record<string, { bytes: number }> };
+    const stored = decodePassages(await readFile(file), manifest.labelCount);
+    const passages = [...stored];
+    for (const damage of [{ start: -1 }, { end: 0, start: 5 }, { paragraph: 0 }, { label: manifest.labelCount }, { label: passages[0]!.label }, { doc: 99 }, { tags: 'X' }]) {
+      const bytes = encodePassages(stored.documents, passages.map((p, i) => (i === 2 ? { ...p, ...damage } : p)));
+      await writeFile(file, bytes);
+      // As a faulty build would have written it: the size check passes, the column checks must not.
+      manifest.files[FILES.store]!.bytes = bytes.length;
       await writeFile(join(dir, FILES.manifest), JSON.stringify(manifest));
       const error = await errorOf(loadIndex(paths.indexDir, embedder));
       expect(error.code, JSON.stringify(damage)).toBe('INDEX_CORRUPT');
-      expect(error.message).toContain(`${FILES.store}`);
+      expect(error.message).toContain(file);
       expect(error.message).toContain('passages.2');
     }
   });

@@ -5,7 +5,7 @@
  * places. One quote per paragraph: a second hit from the same paragraph
  * would be a near-duplicate.
  */
-import type { SearchPassage } from '../search/index-view.js';
+import type { PassageList, SearchPassage } from '../search/index-view.js';
 import type { DocMeta } from '../segment/metadata.js';
 
 /** What selection needs of a sentence: the index's own passage shape, tags optional. */
@@ -35,11 +35,11 @@ function openQuotes(text: string): number {
 }
 
 /** Extends a sentence forward while a quotation it opens is still open, within its paragraph. */
-export function expandQuote(sentences: readonly SentenceRef[], at: number): { first: number; last: number } {
+export function expandQuote(sentences: PassageList<SentenceRef>, at: number): { first: number; last: number } {
   let last = at;
-  let open = openQuotes(sentences[at]!.text);
-  while (open > 0 && last - at + 1 < MAX_SENTENCES && sentences[last]!.after !== '') {
-    const next = sentences[last + 1];
+  let open = openQuotes(sentences.at(at)!.text);
+  while (open > 0 && last - at + 1 < MAX_SENTENCES && sentences.at(last)!.after !== '') {
+    const next = sentences.at(last + 1);
     if (!next) break;
     last++;
     open += openQuotes(next.text);
@@ -47,9 +47,9 @@ export function expandQuote(sentences: readonly SentenceRef[], at: number): { fi
   return { first: at, last };
 }
 
-export function joinSentences(sentences: readonly SentenceRef[], first: number, last: number): string {
+export function joinSentences(sentences: PassageList<SentenceRef>, first: number, last: number): string {
   let text = '';
-  for (let i = first; i <= last; i++) text += sentences[i]!.text + (i < last ? sentences[i]!.after : '');
+  for (let i = first; i <= last; i++) text += sentences.at(i)!.text + (i < last ? sentences.at(i)!.after : '');
   return text;
 }
 
@@ -69,7 +69,7 @@ export function nearDuplicate(a: string, b: string): boolean {
 
 export interface SelectInput {
   /** All sentences in reading order. */
-  sentences: readonly SentenceRef[];
+  sentences: PassageList<SentenceRef>;
   documents: readonly { name: string; meta: DocMeta }[];
   /** Positions into `sentences`, best first, with their fused scores. */
   ranked: readonly { position: number; score: number }[];
@@ -80,13 +80,13 @@ export interface SelectInput {
 
 /** The answering values inside sentences first..last, as sorted, non-overlapping file offsets. */
 export function highlights(
-  sentences: readonly SentenceRef[],
+  sentences: PassageList<SentenceRef>,
   first: number,
   last: number,
   answering: NonNullable<SelectInput['answering']>,
 ): [number, number][] {
   const spans: [number, number][] = [];
-  for (let i = first; i <= last; i++) for (const value of answering(sentences[i]!)) spans.push([value.start, value.end]);
+  for (let i = first; i <= last; i++) for (const value of answering(sentences.at(i)!)) spans.push([value.start, value.end]);
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged: [number, number][] = [];
   for (const span of spans) {
@@ -102,7 +102,7 @@ export function selectQuotes({ sentences, documents, ranked, top, answering = ()
   const usedParagraphs = new Set<string>();
   for (const { position, score } of ranked) {
     if (quotes.length >= top) break;
-    const sentence = sentences[position]!;
+    const sentence = sentences.at(position)!;
     const paragraphKey = `${sentence.doc}:${sentence.paragraph}`;
     if (usedParagraphs.has(paragraphKey)) continue;
     usedParagraphs.add(paragraphKey);
@@ -115,8 +115,8 @@ export function selectQuotes({ sentences, documents, ranked, top, answering = ()
     quotes.push({
       text,
       doc: name,
-      start: sentences[first]!.start,
-      end: sentences[last]!.end,
+      start: sentences.at(first)!.start,
+      end: sentences.at(last)!.end,
       score,
       ...(meta.title ? { title: meta.title } : {}),
       ...(meta.publisher ? { publisher: meta.publisher } : {}),

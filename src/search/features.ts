@@ -13,20 +13,6 @@ const NONE: DecisionFeatures = {
   topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0, typeFound: 0, missingRarity: 0, margin: 0,
 };
 
-/** A document's positions [first, end), for every position: passages are in reading order. */
-function documentSpans(index: SearchIndex): (position: number) => [number, number] {
-  const start = new Map<number, number>();
-  const end = new Map<number, number>();
-  index.passages.forEach((p, i) => {
-    if (!start.has(p.doc)) start.set(p.doc, i);
-    end.set(p.doc, i + 1);
-  });
-  return (position) => {
-    const doc = index.passages[position]!.doc;
-    return [start.get(doc)!, end.get(doc)!];
-  };
-}
-
 /** How many of the most relevant passages may hold the asked value for the question to count as typed-and-found. */
 const TYPE_WINDOW = 3;
 
@@ -39,25 +25,27 @@ export interface FeatureInput {
 }
 
 /**
- * The feature function over one index (its document spans are laid out once).
+ * The feature function over one index.
  * Features are read off the ranking by relevance alone (the answer-type
  * signal left out): "How old is <a councillor>?" must be judged on the
  * passages about the councillor, not on the one sentence that holds any age.
  */
 export function featuresFor(index: SearchIndex): (input: FeatureInput) => DecisionFeatures {
   const { passages, lexical } = index;
-  const documentSpan = documentSpans(index);
   const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
   return ({ candidates, weights, terms, asked }) => {
     const ranked = fuseByRelevance(candidates, weights);
     const best = ranked[0];
     if (!best) return NONE;
-    const [docFirst, docEnd] = documentSpan(best.item);
+    const [docFirst, docEnd] = index.documentSpan(best.item);
     const [first, end] = paragraphSpan(passages, best.item);
     // The type signal already says, per candidate, whether it holds an answering value.
     const holds = ANSWERED_BY[asked.type] ? ranked.slice(0, TYPE_WINDOW).some((r) => r.signals.type === 1) : undefined;
     const paragraphTerms = new Set<string>();
-    for (let i = first; i < end; i++) termsOf(`${passages[i]!.text} ${passages[i]!.context}`).forEach((t) => paragraphTerms.add(t));
+    for (let i = first; i < end; i++) {
+      const { text, context } = passages.at(i)!;
+      termsOf(`${text} ${context}`).forEach((t) => paragraphTerms.add(t));
+    }
     return {
       topDense: Math.max(...ranked.map((r) => r.signals.dense)),
       bestParagraph: best.signals.paragraph,

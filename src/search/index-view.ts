@@ -21,12 +21,30 @@ export interface SearchPassage {
   context: string;
 }
 
+/**
+ * Passages by position. A plain array satisfies it (tests, ablations); the
+ * store's table builds each passage only when asked, so an archive of
+ * millions is never a million objects. Read positions through passageAt:
+ * an array's at(-1) is its last element, not nothing.
+ */
+export interface PassageList<P = SearchPassage> {
+  readonly length: number;
+  at(position: number): P | undefined;
+}
+
+/** The passage at a position, undefined outside 0..length-1. */
+export function passageAt<P>(passages: PassageList<P>, position: number): P | undefined {
+  return position >= 0 ? passages.at(position) : undefined;
+}
+
 export interface SearchIndex {
   /** Which generation this is: changes when the index is rebuilt. */
   readonly generation: string;
   readonly documents: readonly { name: string; meta: DocMeta }[];
   /** Reading order: a document's sentences are one run of positions, neighbours adjacent. */
-  readonly passages: readonly SearchPassage[];
+  readonly passages: PassageList;
+  /** Positions [first, end) of the document holding a position: laid out when the index loads, never per query. */
+  documentSpan(position: number): [number, number];
   /** The unit vector of the passage at a position. */
   vector(position: number): Float32Array;
   /** Positions of the about-k passages nearest to a query vector. */

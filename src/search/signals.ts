@@ -11,7 +11,7 @@ import { loadTags, type StoredTags, type Tag } from '../annotate/tags.js';
 import type { LexicalHits } from '../lexical/bm25.js';
 import { termsOf } from '../lexical/terms.js';
 import { ANSWERED_BY, type Asked } from './answer-type.js';
-import type { SearchIndex, SearchPassage } from './index-view.js';
+import { passageAt, type PassageList, type SearchIndex, type SearchPassage } from './index-view.js';
 
 export interface Signals {
   /** Cosine of the query with the sentence. */
@@ -72,8 +72,12 @@ export function holdsAskedValue(passage: TaggedText, asked: Asked, questionTerms
 const PARAGRAPH_REACH = 4;
 
 /** Positions [first, end) of the paragraph holding a position, at most PARAGRAPH_REACH sentences either side. */
-export function paragraphSpan(passages: readonly SearchPassage[], position: number): [number, number] {
-  const same = (i: number) => passages[i] !== undefined && passages[i]!.doc === passages[position]!.doc && passages[i]!.paragraph === passages[position]!.paragraph;
+export function paragraphSpan(passages: PassageList, position: number): [number, number] {
+  const here = passages.at(position)!;
+  const same = (i: number) => {
+    const other = passageAt(passages, i);
+    return other !== undefined && other.doc === here.doc && other.paragraph === here.paragraph;
+  };
   let first = position;
   let end = position + 1;
   while (position - first < PARAGRAPH_REACH && same(first - 1)) first--;
@@ -106,9 +110,9 @@ export function scoreCandidates(
   };
   const speakerTerms = asked.speaker ? new Set(termsOf(asked.speaker)) : undefined;
   return candidates.map((position) => {
-    const passage = passages[position]!;
+    const passage = passages.at(position)!;
     // Neighbours across paragraph breaks too: news quotes often follow their speaker's paragraph.
-    const neighbours = [position - 1, position + 1].filter((n) => passages[n]?.doc === passage.doc);
+    const neighbours = [position - 1, position + 1].filter((n) => passageAt(passages, n)?.doc === passage.doc);
     const window = (cos(position) + NEIGHBOUR_WEIGHT * neighbours.reduce((s, n) => s + cos(n), 0)) / (1 + NEIGHBOUR_WEIGHT * neighbours.length);
     const [first, end] = paragraphSpan(passages, position);
     let paragraph = 0;

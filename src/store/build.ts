@@ -127,7 +127,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const plan = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
   const { graph, vectors } = await executePlan(plan, previous, options.embedder, options.onProgress);
 
-  const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
+  const known = previous ? recallCounts(previous.lexicalData, Array.from(previous.passages, lexicalText)) : undefined;
   const generation = await writeGeneration(options.indexDir, {
     manifest: {
       format: FORMAT_VERSION,
@@ -139,7 +139,6 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
       builtAt: new Date().toISOString(),
     },
     store: {
-      format: FORMAT_VERSION,
       documents: documents.map((d, i) => ({ name: d.name, meta: { ...segmented[i]!.meta, ...d.metaOverride } })),
       passages: plan.passages,
     },

@@ -7,12 +7,13 @@ import hnswlib from 'hnswlib-node';
 import type { Embedder } from '../embed/embedder.js';
 import { HNSW_DEFAULTS } from './format.js';
 import type { BuildPlan } from './plan.js';
+import type { VectorRows } from './vectors-file.js';
 
 /** The previous generation's graph and vectors, which a patching plan extends in place. */
 export interface PreviousVectors {
   graph: hnswlib.HierarchicalNSW;
-  /** labelCount × dims of the previous generation, row = label. */
-  vectors: Float32Array;
+  /** labelCount × dims of the previous generation, row = label, on disk. */
+  vectors: VectorRows;
 }
 
 export interface Executed {
@@ -74,9 +75,9 @@ export async function executePlan(
   const dims = embedder.dims;
   const graph = graphFor(plan, previous, dims);
   const vectors = new Float32Array(plan.labelCount * dims);
-  if (previous && !plan.rebuildGraph) vectors.set(previous.vectors.subarray(0, Math.min(previous.vectors.length, vectors.length)));
+  if (previous && !plan.rebuildGraph) previous.vectors.readRows(vectors, plan.labelCount);
   const inserter = graphInserter(graph, vectors, dims);
-  for (const [label, from] of plan.copies) inserter.add(label, previous!.vectors.subarray(from * dims, (from + 1) * dims));
+  for (const [label, from] of plan.copies) inserter.add(label, previous!.vectors.row(from));
 
   const texts = plan.toEmbed.map((e) => e.text);
   const arrived = new Set<number>();

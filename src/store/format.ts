@@ -4,14 +4,15 @@
  * from another format or model is rejected with a message that says what to run.
  */
 import { z } from 'zod';
-import { isStoredTags, type StoredTags } from '../annotate/tags.js';
+import type { StoredTags } from '../annotate/tags.js';
 import { fail } from '../errors.js';
 
 /**
  * 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context.
  * 4: the manifest records every file's size and CRC-32.
+ * 5: passages in passages.bin, columns instead of JSON (store/passages-file); vectors read by row, not loaded whole.
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
@@ -53,35 +54,9 @@ export interface Passage {
   context: string;
 }
 
-const natural = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
-
-function isPassage(value: unknown): value is Passage {
-  const p = value as Record<string, unknown> | null;
-  return (
-    typeof p === 'object' && p !== null &&
-    natural(p.label) && natural(p.doc) && natural(p.start) && natural(p.end) && natural(p.paragraph) && (p.paragraph as number) > 0 &&
-    typeof p.text === 'string' && typeof p.after === 'string' && typeof p.context === 'string' &&
-    isStoredTags(p.tags)
-  );
-}
-
-/**
- * Checked by hand rather than by a zod object schema: zod copies each of an
- * archive's ~60 k passages, which was a third of loading them and a
- * noticeable share of a cold start.
- */
-const passagesSchema = z.array(z.unknown()).superRefine((items, ctx) => {
-  const bad = items.findIndex((item) => !isPassage(item));
-  if (bad >= 0) ctx.addIssue({ code: 'custom', path: [bad], message: 'not a passage (label, doc, start, end, paragraph, text, after, tags, context)' });
-}) as unknown as z.ZodType<Passage[]>;
-
-export const storeSchema = z.object({
-  format: z.number(),
-  documents: z.array(z.object({ name: z.string(), meta: metaSchema })),
-  /** In reading order: document, then position, so neighbours are adjacent. */
-  passages: passagesSchema,
-});
-export type PassageStore = z.infer<typeof storeSchema>;
+export const documentsSchema = z.array(z.object({ name: z.string(), meta: metaSchema }));
+/** A document of the index: its file name and the metadata quotes are cited with. */
+export type StoredDocument = z.infer<typeof documentsSchema>[number];
 
 /** Parses one JSON file of an index, turning any defect into INDEX_CORRUPT / INDEX_VERSION. */
 export function parseIndexFile<T>(file: string, text: string, schema: z.ZodType<T>): T {

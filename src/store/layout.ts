@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 export const POINTER = 'current.json';
-export const FILES = { manifest: 'manifest.json', store: 'passages.json', vectors: 'vectors.f32', graph: 'hnsw.bin', lexical: 'lexical.bin' } as const;
+export const FILES = { manifest: 'manifest.json', store: 'passages.bin', vectors: 'vectors.f32', graph: 'hnsw.bin', lexical: 'lexical.bin' } as const;
 
 async function readPointer(indexDir: string): Promise<{ generation?: unknown; previous?: unknown }> {
   try {

@@ -2,27 +2,27 @@
  * Reads the current index generation and checks it before use: format,
  * model, and that every file agrees with the manifest.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
 import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
 import { currentGeneration, FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
-import { assertModel, manifestSchema, parseIndexFile, storeSchema, type Manifest, type Passage, type PassageStore } from './format.js';
+import { assertModel, manifestSchema, parseIndexFile, type Manifest, type StoredDocument } from './format.js';
+import { decodePassages, type PassageTable } from './passages-file.js';
+import { openVectorRows, type VectorRows } from './vectors-file.js';
 import type { z } from 'zod';
 import type { SearchIndex } from '../search/index-view.js';
 
 export interface LoadedIndex {
   dir: string;
   manifest: Manifest;
-  documents: PassageStore['documents'];
-  /** Reading order: neighbours in a paragraph are adjacent. */
-  passages: Passage[];
-  /** label → position in passages. */
-  positionOf: Map<number, number>;
-  /** labelCount × dims, row = label. */
-  vectors: Float32Array;
+  documents: readonly StoredDocument[];
+  /** Reading order: neighbours in a paragraph are adjacent. Built by position on demand (store/passages-file). */
+  passages: PassageTable;
+  /** labelCount × dims, row = label, read by row from vectors.f32. */
+  vectors: VectorRows;
   graph: hnswlib.HierarchicalNSW;
   /** BM25 over passages, by position. */
   lexical: LexicalIndex;
@@ -72,23 +72,18 @@ export async function loadGeneration(dir: string, model?: { id: string; dims: nu
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model);
   await checkSizes(dir, manifest);
-  // The files are independent: the graph and the vectors load on the thread pool while the passages parse here.
-  const [store, vectors, graph, lexicalData] = await Promise.all([
-    readIndexJson(join(dir, FILES.store), storeSchema),
-    readVectors(join(dir, FILES.vectors), manifest.labelCount * manifest.model.dims),
+  const vectors = readVectors(join(dir, FILES.vectors), manifest);
+  // The files are independent: the graph loads on the thread pool while the other two are read.
+  const [passages, graph, lexicalData] = await Promise.all([
+    readPassages(join(dir, FILES.store), manifest),
     readGraph(join(dir, FILES.graph), manifest),
     readLexical(join(dir, FILES.lexical)),
   ]);
-  const storeFile = join(dir, FILES.store);
-  const positionOf = new Map(store.passages.map((p, i) => [p.label, i]));
-  if (store.passages.some((p) => p.label >= manifest.labelCount || p.doc >= store.documents.length)) {
-    throw fail('INDEX_CORRUPT', storeFile, 'a passage points outside the index');
-  }
-  if (lexicalData.lengths.length !== store.passages.length) {
-    throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${store.passages.length}`);
+  if (lexicalData.lengths.length !== passages.length) {
+    throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${passages.length}`);
   }
   const lexical = lexicalIndex(lexicalData);
-  return { dir, manifest, documents: store.documents, passages: store.passages, positionOf, vectors, graph, lexical, lexicalData };
+  return { dir, manifest, documents: passages.documents, passages, vectors, graph, lexical, lexicalData };
 }
 
 async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
@@ -104,27 +99,28 @@ async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
   }
 }
 
-/** Reads straight into a Float32Array's own (aligned) buffer: no copy of what can be hundreds of MB. */
-async function readVectors(file: string, floats: number): Promise<Float32Array> {
-  const vectors = new Float32Array(floats);
-  const bytes = new Uint8Array(vectors.buffer);
+function readVectors(file: string, manifest: Manifest): VectorRows {
   try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size !== bytes.length) throw new Error(`${size} bytes, expected ${bytes.length}`);
-      for (let at = 0; at < size; ) {
-        const { bytesRead } = await handle.read(bytes, at, size - at, at);
-        if (bytesRead === 0) throw new Error(`ends at byte ${at}`);
-        at += bytesRead;
-      }
-    } finally {
-      await handle.close();
-    }
+    return openVectorRows(file, manifest.model.dims, manifest.labelCount);
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
-  return vectors;
+}
+
+/** Typed-array views need 4-byte alignment; a large read normally has it, a pooled small one may not (Buffer.alloc is never pooled). */
+function aligned(bytes: Buffer): Buffer {
+  if (bytes.byteOffset % 4 === 0) return bytes;
+  const copy = Buffer.alloc(bytes.length);
+  bytes.copy(copy);
+  return copy;
+}
+
+async function readPassages(file: string, manifest: Manifest): Promise<PassageTable> {
+  try {
+    return decodePassages(aligned(await readFile(file)), manifest.labelCount);
+  } catch (error) {
+    throw fail('INDEX_CORRUPT', file, oneLine(error));
+  }
 }
 
 async function readGraph(file: string, manifest: Manifest): Promise<hnswlib.HierarchicalNSW> {
@@ -140,9 +136,7 @@ async function readGraph(file: string, manifest: Manifest): Promise<hnswlib.Hier
 
 async function readLexical(file: string): Promise<LexicalData> {
   try {
-    const bytes = await readFile(file);
-    // Typed-array views need 4-byte alignment; a large read normally has it, a pooled small one may not.
-    return decodeLexical(bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes));
+    return decodeLexical(aligned(await readFile(file)));
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
@@ -150,21 +144,18 @@ async function readLexical(file: string): Promise<LexicalData> {
 
 /** The narrow view the query path searches through. */
 export function searchView(index: LoadedIndex): SearchIndex {
+  const { passages, graph, vectors } = index;
   return {
     generation: index.dir,
     documents: index.documents,
-    passages: index.passages,
+    passages,
     lexical: index.lexical,
-    vector: (position) => vectorOf(index, index.passages[position]!.label),
+    documentSpan: (position) => passages.documentSpan(position),
+    vector: (position) => vectors.row(passages.label(position)),
     nearest(query, k) {
-      if (k <= 0 || index.graph.getCurrentCount() === 0) return [];
-      const { neighbors } = index.graph.searchKnn(Array.from(query), Math.min(k, index.graph.getCurrentCount()));
-      return neighbors.flatMap((label) => index.positionOf.get(label) ?? []);
+      if (k <= 0 || graph.getCurrentCount() === 0) return [];
+      const { neighbors } = graph.searchKnn(Array.from(query), Math.min(k, graph.getCurrentCount()));
+      return neighbors.flatMap((label) => passages.position(label) ?? []);
     },
   };
-}
-
-export function vectorOf(index: Pick<LoadedIndex, 'vectors' | 'manifest'>, label: number): Float32Array {
-  const dims = index.manifest.model.dims;
-  return index.vectors.subarray(label * dims, (label + 1) * dims);
 }

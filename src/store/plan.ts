@@ -25,7 +25,8 @@ export interface PlannedDocument {
 export interface PreviousIndex {
   manifest: Pick<Manifest, 'labelCount' | 'deletedCount' | 'documents'>;
   documents: readonly { name: string }[];
-  passages: readonly Passage[];
+  /** In reading order; read once, front to back (the store's table builds each on the way). */
+  passages: Iterable<Passage>;
 }
 
 export interface BuildPlan {
@@ -68,9 +69,11 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
   // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
   const embeddedAs = new Map<string, number>();
   const labelByOccurrence = new Map<string, number>();
+  const previousLabels: number[] = [];
   if (previous) {
     const nth = occurrenceCounter();
     for (const p of previous.passages) {
+      previousLabels.push(p.label);
       embeddedAs.set(p.text, p.label);
       labelByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
     }
@@ -94,7 +97,7 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
     });
   });
 
-  const deletions = rebuildGraph ? [] : previous.passages.filter((p) => !kept.has(p.label)).map((p) => p.label);
+  const deletions = rebuildGraph ? [] : previousLabels.filter((label) => !kept.has(label));
   const copies: [number, number][] = [];
   const waiting = new Map<string, number[]>();
   for (const p of passages) {

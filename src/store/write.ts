@@ -11,13 +11,14 @@ import type hnswlib from 'hnswlib-node';
 import { fail, oneLine, QuotebotError } from '../errors.js';
 import { writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
 import { checkOfBytes, checkOfFile, type FileCheck } from '../fs/checksum.js';
-import type { Manifest, PassageStore } from './format.js';
+import type { Manifest, Passage, StoredDocument } from './format.js';
 import { graphFileProblem } from './hnsw-file.js';
 import { FILES, newGenerationName } from './layout.js';
+import { encodePassages } from './passages-file.js';
 
 export interface GenerationContent {
   manifest: Omit<Manifest, 'files'>;
-  store: PassageStore;
+  store: { documents: readonly StoredDocument[]; passages: readonly Passage[] };
   /** labelCount × dims, row = label. */
   vectors: Float32Array;
   graph: hnswlib.HierarchicalNSW;
@@ -49,7 +50,7 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
       files[FILES.graph] = await checkOfFile(temp);
     });
     await put(FILES.lexical, content.lexical);
-    await put(FILES.store, JSON.stringify(content.store));
+    await put(FILES.store, encodePassages(content.store.documents, content.store.passages));
     await put(FILES.manifest, JSON.stringify({ ...content.manifest, files } satisfies Manifest, null, 2));
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
