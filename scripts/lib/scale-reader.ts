@@ -1,0 +1,142 @@
+/**
+ * The reading side of the scale bench (scripts/bench-scale.ts), run as a
+ * fresh process so its figures are a reader's own, not those of the process
+ * that built the index: warm latencies of the engine the CLI and the bot
+ * use, then recall@10 of the HNSW search against an exact scan of every
+ * vector. Prints one JSON line.
+ *   tsx scripts/lib/scale-reader.ts <corpusDir> <indexDir> <queries> <probes>
+ */
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/env.js';
+import { engineOver, openEmbedder } from '../../src/open.js';
+import { FILES } from '../../src/store/layout.js';
+import { loadIndex, type LoadedIndex } from '../../src/store/load.js';
+import { percentile } from './stats.js';
+
+/** Questions of the kind the addresses answer, varied so a run is not one cached path repeated. */
+export const SCALE_QUESTIONS = [
+  'What did the president say about taxes?',
+  'How many soldiers were sent abroad?',
+  'What is the state of the economy?',
+  'What was said about education and schools?',
+  'How will the government reduce the debt?',
+  'What about relations with foreign nations?',
+  'What was proposed for health care?',
+  'How much did the government spend on defense?',
+  'What did the president say about the railroads?',
+  'When did the war end?',
+  'Who negotiated the treaty?',
+  'What was said about immigration?',
+  'How did the president describe the Union?',
+  'What happened to the price of gold?',
+  'What did he promise farmers?',
+  'What was said about civil rights?',
+  'How many ships does the navy have?',
+  'What about the national parks and conservation?',
+  'What was said about crime and drugs?',
+  'How will the budget be balanced?',
+  'What did the president say about Congress?',
+  'What about energy and oil imports?',
+  'What was said about Social Security?',
+  'How did the president describe terrorism?',
+  'What was said about the Indian tribes?',
+  'What about trade with China?',
+  'What was said about the tariff?',
+  'How many people were out of work?',
+  'What did the president ask of Congress for veterans?',
+  'What was said about space exploration?',
+];
+
+const NEIGHBOURS = 10;
+
+/** Keeps the k smallest distances seen, with their labels, sorted. */
+function nearestList(k: number) {
+  const labels: number[] = [];
+  const distances: number[] = [];
+  return {
+    labels,
+    distances,
+    offer(label: number, distance: number) {
+      if (distances.length === k && distance >= distances[k - 1]!) return;
+      let at = distances.length === k ? k - 1 : distances.length;
+      while (at > 0 && distances[at - 1]! > distance) {
+        distances[at] = distances[at - 1]!;
+        labels[at] = labels[at - 1]!;
+        at--;
+      }
+      distances[at] = distance;
+      labels[at] = label;
+    },
+  };
+}
+
+/**
+ * HNSW (as the engine searches it: the manifest's ef) against an exact scan
+ * of vectors.f32 in slices, every probe at once, live labels only. A sentence
+ * probe's own point is left out. A neighbour counts when it is as close as the
+ * 10th true one: of two equidistant points (a repeated sentence), either is right.
+ */
+async function recallAt10(index: LoadedIndex, probes: { vector: Float32Array; self: number }[]): Promise<number> {
+  const dims = index.manifest.model.dims;
+  const exact = probes.map(() => nearestList(NEIGHBOURS + 1));
+  const handle = await open(join(index.dir, FILES.vectors), 'r');
+  const slice = new Float32Array(16384 * dims);
+  const bytes = new Uint8Array(slice.buffer);
+  try {
+    for (let first = 0; first < index.manifest.labelCount; first += 16384) {
+      const rows = Math.min(16384, index.manifest.labelCount - first);
+      await handle.read(bytes, 0, rows * dims * 4, first * dims * 4);
+      for (let r = 0; r < rows; r++) {
+        const label = first + r;
+        if (index.passages.position(label) === undefined) continue;
+        const row = slice.subarray(r * dims, (r + 1) * dims);
+        probes.forEach(({ vector }, p) => {
+          let dot = 0;
+          for (let i = 0; i < dims; i++) dot += vector[i]! * row[i]!;
+          exact[p]!.offer(label, 1 - dot);
+        });
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  let hits = 0;
+  let expected = 0;
+  probes.forEach(({ vector, self }, p) => {
+    const truth = exact[p]!.labels.map((label, i) => ({ label, distance: exact[p]!.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS);
+    const found = index.graph.searchKnn(Array.from(vector), NEIGHBOURS + 1);
+    const approx = found.neighbors.map((label, i) => ({ label, distance: found.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS);
+    const bound = truth.at(-1)!.distance + 1e-6;
+    hits += approx.filter((n) => n.distance <= bound).length;
+    expected += truth.length;
+  });
+  return hits / expected;
+}
+
+async function main(corpusDir: string, indexDir: string, queries: number, probeCount: number): Promise<void> {
+  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const embedder = await openEmbedder(config);
+  const index = await loadIndex(indexDir, embedder);
+  const engine = engineOver(config, index, embedder);
+  const WARM_UP = 5;
+  const latencies: number[] = [];
+  for (let i = 0; i < queries + WARM_UP; i++) {
+    const started = performance.now();
+    await engine.explain(SCALE_QUESTIONS[i % SCALE_QUESTIONS.length]!);
+    if (i >= WARM_UP) latencies.push(performance.now() - started);
+  }
+  // The questions, then indexed sentences spread over the archive.
+  const asked = await embedder.embed(SCALE_QUESTIONS.slice(0, probeCount));
+  const sentences = Math.max(0, probeCount - asked.length);
+  const spread = Array.from({ length: sentences }, (_, k) => index.passages.label(Math.floor(((k + 0.5) * index.passages.length) / sentences)));
+  const probes = [...asked.map((vector) => ({ vector, self: -1 })), ...spread.map((label) => ({ vector: index.vectors.row(label), self: label }))];
+  const recall = await recallAt10(index, probes);
+  process.stdout.write(`${JSON.stringify({ p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), recall, probes: probes.length })}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [corpusDir, indexDir, queries, probes] = process.argv.slice(2);
+  await main(corpusDir!, indexDir!, Number(queries), Number(probes));
+}
