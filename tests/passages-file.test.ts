@@ -35,6 +35,8 @@ describe('passages.bin', () => {
     expect([...table]).toEqual(passages);
     expect(passages.map((_, i) => table.at(i))).toEqual(passages);
     expect([table.at(-1), table.at(4), table.at(1.5)]).toEqual([undefined, undefined, undefined]);
+    // Built once while a query keeps asking for it, as an array element would be.
+    expect(table.at(2)).toBe(table.at(2));
   });
 
   it('maps labels to positions, and each position to its document\'s run, an empty document included', () => {
@@ -42,6 +44,8 @@ describe('passages.bin', () => {
     expect([0, 1, 2, 3, 4].map((label) => table.position(label))).toEqual([1, 3, 2, undefined, 0]);
     expect([0, 1, 2, 3].map((position) => table.documentSpan(position))).toEqual([[0, 3], [0, 3], [0, 3], [3, 4]]);
     expect(table.label(3)).toBe(1);
+    // Passages 0 and 1 share document 0's first paragraph; 2 is its second; 3 is another document's first.
+    expect([[0, 1], [1, 0], [1, 2], [2, 3], [3, 4], [0, -1]].map(([a, b]) => table.sameParagraph(a!, b!))).toEqual([true, true, false, false, false, false]);
   });
 
   it('holds an empty index', () => {
@@ -76,20 +80,39 @@ describe('passages.bin', () => {
   });
 });
 
-describe('vectors.f32 read by row', () => {
-  it('returns exactly the rows written, one at a time and all at once; refuses a file of the wrong size and a row past the end', async () => {
+describe('vectors.f32', () => {
+  const dims = 3;
+  const count = 40;
+  const written = Float32Array.from({ length: count * dims }, (_, i) => Math.fround(i * 0.25 - 1.1));
+  const rowOf = (label: number) => written.subarray(label * dims, (label + 1) * dims);
+
+  async function vectorFile(): Promise<string> {
     const { dir } = await scratch(false);
     const file = join(dir, 'vectors.f32');
-    const dims = 3;
-    const written = Float32Array.from({ length: 4 * dims }, (_, i) => Math.fround(i * 0.25 - 1.1));
     await writeFile(file, new Uint8Array(written.buffer));
-    const rows = openVectorRows(file, dims, 4);
-    for (let label = 0; label < 4; label++) expect(rows.row(label)).toEqual(written.subarray(label * dims, (label + 1) * dims));
-    const all = new Float32Array(5 * dims).fill(7);
-    rows.readRows(all, 5);
-    expect(all.subarray(0, 4 * dims)).toEqual(written);
-    expect(all.subarray(4 * dims)).toEqual(new Float32Array(dims).fill(7));
-    expect(() => rows.row(4)).toThrow(RangeError);
-    expect(() => openVectorRows(file, dims, 5)).toThrow(/48 bytes, expected 60/);
+    return file;
+  }
+
+  // Resident: read whole at load (a small archive); on disk: read by runs of rows as asked (past RESIDENT_BYTES).
+  for (const [mode, residentBytes] of [['read whole', 1 << 20], ['read from disk by row', 0]] as const) {
+    it(`${mode}: returns exactly the rows written, one at a time, in any order with repeats, and all at once`, async () => {
+      const rows = openVectorRows(await vectorFile(), dims, count, residentBytes);
+      for (let label = 0; label < count; label++) expect(rows.row(label)).toEqual(rowOf(label));
+      // Adjacent rows, rows a small gap apart, far apart, a repeat, out of order.
+      const labels = [39, 3, 4, 5, 12, 0, 5, 30, 21];
+      expect(rows.rowsOf(labels)).toEqual(labels.map(rowOf));
+      expect(rows.rowsOf([])).toEqual([]);
+      const all = new Float32Array((count + 1) * dims).fill(7);
+      rows.readRows(all, count + 1);
+      expect(all.subarray(0, count * dims)).toEqual(written);
+      expect(all.subarray(count * dims)).toEqual(new Float32Array(dims).fill(7));
+      expect(() => rows.row(count)).toThrow(RangeError);
+      expect(() => rows.rowsOf([1, -1])).toThrow(RangeError);
+    });
+  }
+
+  it('refuses a file of the wrong size', async () => {
+    const file = await vectorFile();
+    expect(() => openVectorRows(file, dims, count + 1)).toThrow(/480 bytes, expected 492/);
   });
 });

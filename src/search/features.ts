@@ -38,7 +38,7 @@ export function featuresFor(index: SearchIndex): (input: FeatureInput) => Decisi
     const best = ranked[0];
     if (!best) return NONE;
     const [docFirst, docEnd] = index.documentSpan(best.item);
-    const [first, end] = paragraphSpan(passages, best.item);
+    const [first, end] = paragraphSpan(index, best.item);
     // The type signal already says, per candidate, whether it holds an answering value.
     const holds = ANSWERED_BY[asked.type] ? ranked.slice(0, TYPE_WINDOW).some((r) => r.signals.type === 1) : undefined;
     const paragraphTerms = new Set<string>();

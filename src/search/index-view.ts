@@ -24,17 +24,12 @@ export interface SearchPassage {
 /**
  * Passages by position. A plain array satisfies it (tests, ablations); the
  * store's table builds each passage only when asked, so an archive of
- * millions is never a million objects. Read positions through passageAt:
- * an array's at(-1) is its last element, not nothing.
+ * millions is never a million objects. Positions outside 0..length-1 are not
+ * asked for (an array's at(-1) is its last element, not nothing).
  */
 export interface PassageList<P = SearchPassage> {
   readonly length: number;
   at(position: number): P | undefined;
-}
-
-/** The passage at a position, undefined outside 0..length-1. */
-export function passageAt<P>(passages: PassageList<P>, position: number): P | undefined {
-  return position >= 0 ? passages.at(position) : undefined;
 }
 
 export interface SearchIndex {
@@ -45,8 +40,14 @@ export interface SearchIndex {
   readonly passages: PassageList;
   /** Positions [first, end) of the document holding a position: laid out when the index loads, never per query. */
   documentSpan(position: number): [number, number];
-  /** The unit vector of the passage at a position. */
-  vector(position: number): Float32Array;
+  /** Whether position b holds a sentence of position a's paragraph (false outside the list): read without building either passage. */
+  sameParagraph(a: number, b: number): boolean;
+  /**
+   * The unit vectors of the passages at these positions, in order: asked once
+   * per query for every position it scores, so a store that reads them from
+   * disk reads each run of adjacent rows once. Do not write to them.
+   */
+  vectors(positions: readonly number[]): Float32Array[];
   /** Positions of the about-k passages nearest to a query vector. */
   nearest(query: Float32Array, k: number): number[];
   readonly lexical: LexicalIndex;

@@ -11,7 +11,7 @@ import { loadTags, type StoredTags, type Tag } from '../annotate/tags.js';
 import type { LexicalHits } from '../lexical/bm25.js';
 import { termsOf } from '../lexical/terms.js';
 import { ANSWERED_BY, type Asked } from './answer-type.js';
-import { passageAt, type PassageList, type SearchIndex, type SearchPassage } from './index-view.js';
+import type { SearchIndex, SearchPassage } from './index-view.js';
 
 export interface Signals {
   /** Cosine of the query with the sentence. */
@@ -72,16 +72,11 @@ export function holdsAskedValue(passage: TaggedText, asked: Asked, questionTerms
 const PARAGRAPH_REACH = 4;
 
 /** Positions [first, end) of the paragraph holding a position, at most PARAGRAPH_REACH sentences either side. */
-export function paragraphSpan(passages: PassageList, position: number): [number, number] {
-  const here = passages.at(position)!;
-  const same = (i: number) => {
-    const other = passageAt(passages, i);
-    return other !== undefined && other.doc === here.doc && other.paragraph === here.paragraph;
-  };
+export function paragraphSpan(index: Pick<SearchIndex, 'sameParagraph'>, position: number): [number, number] {
   let first = position;
   let end = position + 1;
-  while (position - first < PARAGRAPH_REACH && same(first - 1)) first--;
-  while (end - position <= PARAGRAPH_REACH && same(end)) end++;
+  while (position - first < PARAGRAPH_REACH && index.sameParagraph(position, first - 1)) first--;
+  while (end - position <= PARAGRAPH_REACH && index.sameParagraph(position, end)) end++;
   return [first, end];
 }
 
@@ -102,19 +97,30 @@ export function scoreCandidates(
   candidates: readonly number[],
 ): { item: number; signals: Signals }[] {
   const { passages } = index;
+  const around = candidates.map((position) => {
+    const [docFirst, docEnd] = index.documentSpan(position);
+    // Neighbours across paragraph breaks too: news quotes often follow their speaker's paragraph.
+    const neighbours = [position - 1, position + 1].filter((n) => n >= docFirst && n < docEnd);
+    return { position, passage: passages.at(position)!, neighbours, span: paragraphSpan(index, position) };
+  });
+  // Every position the grains read, gathered first so their vectors come in one call (a store on disk reads runs).
+  const wanted = new Set<number>();
+  for (const { position, neighbours, span } of around) {
+    wanted.add(position);
+    neighbours.forEach((n) => wanted.add(n));
+    for (let i = span[0]; i < span[1]; i++) wanted.add(i);
+  }
+  const positions = [...wanted];
+  const vectors = new Map(index.vectors(positions).map((vector, i) => [positions[i]!, vector]));
   const cosines = new Map<number, number>();
   const cos = (position: number) => {
     let value = cosines.get(position);
-    if (value === undefined) cosines.set(position, (value = dot(query, index.vector(position))));
+    if (value === undefined) cosines.set(position, (value = dot(query, vectors.get(position)!)));
     return value;
   };
   const speakerTerms = asked.speaker ? new Set(termsOf(asked.speaker)) : undefined;
-  return candidates.map((position) => {
-    const passage = passages.at(position)!;
-    // Neighbours across paragraph breaks too: news quotes often follow their speaker's paragraph.
-    const neighbours = [position - 1, position + 1].filter((n) => passageAt(passages, n)?.doc === passage.doc);
+  return around.map(({ position, passage, neighbours, span: [first, end] }) => {
     const window = (cos(position) + NEIGHBOUR_WEIGHT * neighbours.reduce((s, n) => s + cos(n), 0)) / (1 + NEIGHBOUR_WEIGHT * neighbours.length);
-    const [first, end] = paragraphSpan(passages, position);
     let paragraph = 0;
     for (let i = first; i < end; i++) paragraph += cos(i);
     let speaker = 0;
@@ -123,7 +129,7 @@ export function scoreCandidates(
       speaker = [...speakerTerms].filter((t) => own.has(t)).length / speakerTerms.size;
     }
     // A sentence by the asked speaker already meets the speaker part of the question: judge it on the topic too.
-    const dense = topicQuery && speaker > 0 ? Math.max(cos(position), dot(topicQuery, index.vector(position))) : cos(position);
+    const dense = topicQuery && speaker > 0 ? Math.max(cos(position), dot(topicQuery, vectors.get(position)!)) : cos(position);
     return {
       item: position,
       signals: {

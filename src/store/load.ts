@@ -21,7 +21,7 @@ export interface LoadedIndex {
   documents: readonly StoredDocument[];
   /** Reading order: neighbours in a paragraph are adjacent. Built by position on demand (store/passages-file). */
   passages: PassageTable;
-  /** labelCount × dims, row = label, read by row from vectors.f32. */
+  /** labelCount × dims, row = label: vectors.f32, read whole when small, by row past that (store/vectors-file). */
   vectors: VectorRows;
   graph: hnswlib.HierarchicalNSW;
   /** BM25 over passages, by position. */
@@ -72,13 +72,17 @@ export async function loadGeneration(dir: string, model?: { id: string; dims: nu
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model);
   await checkSizes(dir, manifest);
-  const vectors = readVectors(join(dir, FILES.vectors), manifest);
-  // The files are independent: the graph loads on the thread pool while the other two are read.
-  const [passages, graph, lexicalData] = await Promise.all([
-    readPassages(join(dir, FILES.store), manifest),
-    readGraph(join(dir, FILES.graph), manifest),
-    readLexical(join(dir, FILES.lexical)),
-  ]);
+  // The files are independent: the others load on the thread pool while the vectors are opened (and, when small, read) here.
+  const loading = Promise.all([readPassages(join(dir, FILES.store), manifest), readGraph(join(dir, FILES.graph), manifest), readLexical(join(dir, FILES.lexical))]);
+  let vectors: VectorRows;
+  try {
+    vectors = readVectors(join(dir, FILES.vectors), manifest);
+  } catch (error) {
+    // The others are still reading: wait for them, so no read outlives the failed load.
+    await loading.catch(() => undefined);
+    throw error;
+  }
+  const [passages, graph, lexicalData] = await loading;
   if (lexicalData.lengths.length !== passages.length) {
     throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${passages.length}`);
   }
@@ -151,7 +155,8 @@ export function searchView(index: LoadedIndex): SearchIndex {
     passages,
     lexical: index.lexical,
     documentSpan: (position) => passages.documentSpan(position),
-    vector: (position) => vectors.row(passages.label(position)),
+    sameParagraph: (a, b) => passages.sameParagraph(a, b),
+    vectors: (positions) => vectors.rowsOf(positions.map((position) => passages.label(position))),
     nearest(query, k) {
       if (k <= 0 || graph.getCurrentCount() === 0) return [];
       const { neighbors } = graph.searchKnn(Array.from(query), Math.min(k, graph.getCurrentCount()));

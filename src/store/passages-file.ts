@@ -21,6 +21,13 @@ const NUMBERS = ['label', 'doc', 'start', 'end', 'paragraph'] as const;
 const STRINGS = ['text', 'after', 'tags', 'context'] as const;
 
 const align4 = (n: number) => (n + 3) & ~3;
+/**
+ * Passages kept built by at(): a query builds a few hundred, so this holds
+ * the last ~100 queries' (~20 MB at most) and a whole archive of the
+ * addresses' size, which then never rebuilds one. Emptied at once when full:
+ * one query in ~100 pays for rebuilding its own.
+ */
+const RECENT_PASSAGES = 65536;
 
 export function encodePassages(documents: readonly StoredDocument[], passages: readonly Passage[]): Buffer {
   const n = passages.length;
@@ -89,27 +96,55 @@ export class PassageTable implements Iterable<Passage> {
     return position === undefined || position < 0 ? undefined : position;
   }
 
+  /** Whether position b holds a sentence of position a's paragraph; false outside the table. */
+  sameParagraph(a: number, b: number): boolean {
+    const { doc, paragraph } = this.numbers;
+    return b >= 0 && b < this.length && doc[a] === doc[b] && paragraph[a] === paragraph[b];
+  }
+
   /** Positions [first, end) of the document holding a position. */
   documentSpan(position: number): [number, number] {
     const doc = this.numbers.doc[position]!;
     return [this.documentStart[doc]!, this.documentStart[doc + 1]!];
   }
 
+  /**
+   * A query asks for the same few hundred positions many times over (each
+   * candidate's paragraph and neighbours overlap the next one's): the passages
+   * built last are kept, as an array kept them all, and dropped together when
+   * the cache is full. Callers share them and must not change them.
+   */
+  private readonly recent = new Map<number, Passage>();
+
   at(position: number): Passage | undefined {
+    const kept = this.recent.get(position);
+    if (kept) return kept;
     if (!Number.isInteger(position) || position < 0 || position >= this.length) return undefined;
-    const string = (s: number) => {
-      const column = this.offsets[s]!;
-      return this.bytes.toString('utf8', this.blobsAt[s]! + column[position]!, this.blobsAt[s]! + column[position + 1]!);
-    };
+    if (this.recent.size >= RECENT_PASSAGES) this.recent.clear();
+    const passage = this.build(position);
+    this.recent.set(position, passage);
+    return passage;
+  }
+
+  private build(position: number): Passage {
     const { label, doc, start, end, paragraph } = this.numbers;
     return {
       label: label[position]!, doc: doc[position]!, start: start[position]!, end: end[position]!, paragraph: paragraph[position]!,
-      text: string(0), after: string(1), tags: string(2), context: string(3),
+      text: this.string(0, position), after: this.string(1, position), tags: this.string(2, position), context: this.string(3, position),
     };
   }
 
+  private string(column: number, position: number): string {
+    const offsets = this.offsets[column]!;
+    const from = offsets[position]!;
+    const to = offsets[position + 1]!;
+    // Most passages have no tags or context and end a paragraph: '' without a call into the decoder.
+    return from === to ? '' : this.bytes.toString('utf8', this.blobsAt[column]! + from, this.blobsAt[column]! + to);
+  }
+
   *[Symbol.iterator](): Iterator<Passage> {
-    for (let i = 0; i < this.length; i++) yield this.at(i)!;
+    // Front to back once (a build reads every passage): past the cache, which would only churn.
+    for (let i = 0; i < this.length; i++) yield this.build(i);
   }
 }
 
