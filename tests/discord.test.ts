@@ -16,6 +16,7 @@ import { engineOver, openEmbedder, openEngine, updateIndex } from '../src/open.j
 import type { SearchEngine } from '../src/search/engine.js';
 import { loadIndex } from '../src/store/load.js';
 import { watchGeneration } from '../src/store/watch.js';
+import { botConfig, callbackOf, description, editOf, isSend, RETRY_DELAYS, startBotWith } from './support/bot.js';
 import { BOT_ID, CHANNEL_ID, FakeDiscord, GUILD_ID, replyTo, shardOf, TOKEN, type Place, type RecordedRequest } from './support/fake-discord.js';
 import { scratch } from './support/temp.js';
 
@@ -28,32 +29,13 @@ let logLines: string[];
 let feedbackFile: string;
 
 function configFor(extra: Record<string, string> = {}): Config {
-  return loadConfig({
-    CORPUS_DIR: paths.corpusDir,
-    INDEX_DIR: paths.indexDir,
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_API_BASE: fake.apiBase,
-    LOG_LEVEL: 'debug',
-    FEEDBACK_FILE: feedbackFile,
-    ...extra,
-  });
+  return botConfig(fake, paths, { FEEDBACK_FILE: feedbackFile, ...extra });
 }
-
-/** The real waits (1 s, 2 s, 4 s) shrunk tenfold: a test of Discord failing stays fast and still sees the backoff grow. */
-const RETRY_DELAYS = [100, 200, 400];
 
 /** A bot logging to `lines` (the test's log by default; a second process gets its own). */
 async function startBot(extra: Record<string, string> = {}, lines = logLines): Promise<Bot> {
-  const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
-  const bot = createBot({ config: configFor(extra), engine: () => engine, logger, requestsPerSecond: 1000, retryDelaysMs: RETRY_DELAYS });
-  await bot.start();
-  return bot;
+  return startBotWith(configFor(extra), () => engine, lines);
 }
-
-const isSend = (r: RecordedRequest) => r.method === 'POST' || r.method === 'PATCH';
-const editOf = (token: string) => (r: RecordedRequest) => r.method === 'PATCH' && r.path === `/webhooks/${BOT_ID}/${token}/messages/@original`;
-const callbackOf = (id: string) => (r: RecordedRequest) => r.method === 'POST' && r.path.startsWith(`/interactions/${id}/`);
-const description = (r: RecordedRequest) => ((r.body?.embeds as { description: string }[] | undefined)?.[0]?.description ?? '') + String(r.body?.content ?? '');
 
 beforeAll(async () => {
   paths = await scratch();

@@ -2,7 +2,8 @@
  * A small fake Discord on 127.0.0.1 for the real discord.js Client: the
  * REST routes the bot uses (recorded for assertions) and a JSON gateway
  * that says HELLO, answers heartbeats, sends READY + GUILD_CREATE, can ask
- * the client to reconnect (op 7) and accepts its RESUME. Sharded like
+ * the client to reconnect (op 7) or break its connection (see disrupt) and
+ * accepts its RESUME, replaying the events it missed. Sharded like
  * Discord: each connection identifies as shard [id, count] and receives only
  * the guilds that shard owns. REST requests can be made to fail on plan
  * (a 5xx, before or after taking effect, or a 429 with Retry-After).
@@ -51,7 +52,14 @@ interface Session {
   shard: [number, number];
   socket: WebSocket;
   sequence: number;
+  /** Every event of the session, the one numbered s at s − 1, with the id of a dispatched one: a RESUME replays those past the client's last. */
+  sent: { packet: string; id?: string }[];
+  /** False once Discord would refuse a RESUME (invalidated with op 9, closed with 1000 by either side): its events are then lost. */
+  resumable: boolean;
 }
+
+/** Ways Discord breaks a gateway connection: a close code (1006 is a dropped TCP connection), op 7, or op 9 saying whether the session may resume. */
+export type Disruption = { close: 1000 | 1006 | 4000 } | { op: 7 } | { op: 9; resumable: boolean };
 
 /** Matches the bot's reply to one user message: a channel POST that references it. */
 export const replyTo = (messageId: string, channelId = CHANNEL_ID) => (r: RecordedRequest) =>
@@ -73,6 +81,10 @@ export class FakeDiscord {
   private http!: Server;
   private gateway!: WebSocketServer;
   private readonly sessions = new Map<string, Session>();
+  /** Sockets the fake has ended a connection on (a close, op 7, op 9): like Discord, it sends no more events on them. */
+  private readonly ended = new WeakSet<WebSocket>();
+  /** Ids of the dispatched events sent on a live connection or replayed on RESUME: those that reached the client. */
+  readonly reached = new Set<string>();
   private failures: PlannedFailure[] = [];
   /** Message creates sent with enforce_nonce, by channel and nonce: a repeat returns the first message, as Discord does. */
   private readonly nonces = new Map<string, Record<string, unknown>>();
@@ -127,19 +139,44 @@ export class FakeDiscord {
     this.failures.push({ match, status, times, landed, retryAfter });
   }
 
-  /** Sends a guild's event on every live session of the shard that owns the guild, as Discord routes them. */
+  /**
+   * Sends a guild's event in every session of the shard that owns the guild, as Discord routes them:
+   * on its connection if live, else kept for its RESUME (lost if it identifies anew instead).
+   */
   dispatch(type: string, data: Record<string, unknown> & { guild_id: string }): void {
-    for (const session of this.live()) if (shardOf(data.guild_id, session.shard[1]) === session.shard[0]) this.send(session, type, data);
+    for (const session of this.sessions.values()) {
+      if (session.resumable && shardOf(data.guild_id, session.shard[1]) === session.shard[0]) this.send(session, type, data, String(data.id));
+    }
   }
 
   /** Asks every connected shard to reconnect (op 7), as Discord does during rolling restarts. */
   requestReconnect(): void {
-    for (const { socket } of this.live()) socket.send(JSON.stringify({ op: 7, d: null }));
+    this.disrupt({ op: 7 });
   }
 
-  /** Sessions whose socket is still open (a stopped bot's, or one replaced by a new IDENTIFY, are not). */
+  /** Breaks every live connection the way `how` says; events dispatched until the client is back wait for its RESUME, or are lost. */
+  disrupt(how: Disruption): void {
+    for (const session of this.live()) {
+      const { socket } = session;
+      this.ended.add(socket);
+      if ('close' in how) {
+        session.resumable = how.close !== 1000;
+        if (how.close === 1006) socket.terminate();
+        else socket.close(how.close);
+      } else {
+        if (how.op === 9) session.resumable = how.resumable;
+        socket.send(JSON.stringify({ op: how.op, d: how.op === 9 ? how.resumable : null }));
+      }
+    }
+  }
+
+  /** Sessions on an open connection the fake still sends on (a stopped bot's, or one told to reconnect, are not). */
   private live(): Session[] {
-    return [...this.sessions.values()].filter(({ socket }) => socket.readyState === socket.OPEN);
+    return [...this.sessions.values()].filter((session) => this.isLive(session));
+  }
+
+  private isLive({ socket }: Session): boolean {
+    return socket.readyState === socket.OPEN && !this.ended.has(socket);
   }
 
   mention(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000001' }, mentionsBot = true, place = HOME): string {
@@ -203,21 +240,36 @@ export class FakeDiscord {
     return { id, token };
   }
 
-  private send(session: Session, type: string, data: Record<string, unknown>): void {
-    session.socket.send(JSON.stringify({ op: 0, t: type, s: ++session.sequence, d: data }));
+  private send(session: Session, type: string, data: Record<string, unknown>, id?: string): void {
+    const event = { packet: JSON.stringify({ op: 0, t: type, s: ++session.sequence, d: data }), id };
+    session.sent.push(event);
+    if (this.isLive(session)) this.deliver(session.socket, event);
+  }
+
+  private deliver(socket: WebSocket, { packet, id }: Session['sent'][number]): void {
+    socket.send(packet);
+    if (id) this.reached.add(id);
   }
 
   private connect(socket: WebSocket): void {
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 } }));
+    // A client leaving with 1000 ends its session, as on Discord; other codes (4200 before a RESUME) keep it.
+    socket.on('close', (code) => {
+      for (const session of this.sessions.values()) if (session.socket === socket && code === 1000) session.resumable = false;
+    });
     socket.on('message', (raw) => {
-      const packet = JSON.parse(raw.toString()) as { op: number; d: { shard?: [number, number]; session_id?: string } };
+      const packet = JSON.parse(raw.toString()) as { op: number; d: { shard?: [number, number]; session_id?: string; seq?: number } };
       if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
       else if (packet.op === 2) this.identify(socket, packet.d.shard ?? [0, 1]);
       else if (packet.op === 6) {
         const session = this.sessions.get(packet.d.session_id ?? '');
         if (!session) return socket.close(4009, 'Session timed out.');
         this.resumes++;
+        // op 9 with d: true is answered with a RESUME on the same connection.
+        this.ended.delete(socket);
         session.socket = socket;
+        // As Discord does: the events after the client's last sequence, in order, then RESUMED.
+        for (const event of session.sent.slice(packet.d.seq ?? 0)) this.deliver(socket, event);
         this.send(session, 'RESUMED', {});
       }
     });
@@ -230,7 +282,7 @@ export class FakeDiscord {
       socket.close(4004, 'Authentication failed.');
       return;
     }
-    const session: Session = { shard, socket, sequence: 0 };
+    const session: Session = { shard, socket, sequence: 0, sent: [], resumable: true };
     const sessionId = `fake-session-${this.identifies}`;
     this.sessions.set(sessionId, session);
     const owned = this.guilds.filter((g) => shardOf(g.guildId, shard[1]) === shard[0]);
