@@ -70,7 +70,7 @@ async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined>
  */
 async function segmentReusing(
   documents: readonly SourceDocument[],
-  previous: LoadedIndex | undefined,
+  previous: Pick<LoadedIndex, 'documents' | 'manifest'> & { passages: readonly Passage[] } | undefined,
 ): Promise<(SegmentedDocument & { annotations: Annotation[] })[]> {
   const layouts = layoutCorpus(documents.map((d) => d.text));
   const before = new Map<string, (Sentence & Annotation)[]>();
@@ -124,7 +124,10 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   if (orphans.length > 0) options.onMessage?.(`Removed ${orphans.length} leftover${orphans.length === 1 ? '' : 's'} of an interrupted build.`);
   const read = options.corpus ?? (await readCorpus(options.corpusDir));
   const { documents } = read;
-  const previous = await reusable(options);
+  const loaded = await reusable(options);
+  // The previous passages as objects, built once: segmenting, planning and BM25 each read them all (a builder can
+  // hold them; a reader never does).
+  const previous = loaded && { ...loaded, passages: [...loaded.passages] };
   const segmented = await segmentReusing(documents, previous);
   // Indexed all the same (it may gain text later), but said: an empty or unparseable file should not pass unnoticed.
   const empty = documents.filter((_, d) => segmented[d]!.sentences.length === 0).map((doc) => fail('EMPTY_DOCUMENT', doc.name).message);
@@ -133,7 +136,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const plan = options.replan ? options.replan(planned) : planned;
   const { graph, vectors } = await executePlan(plan, previous, options.embedder, options.onProgress);
 
-  const known = previous ? recallCounts(previous.lexicalData, Array.from(previous.passages, lexicalText)) : undefined;
+  const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
   const generation = await writeGeneration(options.indexDir, {
     manifest: {
       format: FORMAT_VERSION,
