@@ -30,7 +30,7 @@ import { currentGeneration } from '../src/store/layout.js';
 import type { BuildPlan } from '../src/store/plan.js';
 import { copySotu } from './lib/sotu.js';
 import { seeded } from './lib/random.js';
-import { SCALE_QUESTIONS } from './lib/scale-reader.js';
+import { ARCHIVE_QUESTIONS } from './lib/questions.js';
 
 export interface ScaleOptions {
   sentences: number;
@@ -184,10 +184,10 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   const env = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
   const cli = join(PROJECT_ROOT, 'dist/cli.js');
   // Cold start: a fresh process of the bundled CLI to its first answer, the page cache warm (the median of three).
-  const cold = [0, 1, 2].map(() => runNode([process.execPath, cli, 'ask', '--json', SCALE_QUESTIONS[0]!], env).ms).sort((a, b) => a - b);
+  const cold = [0, 1, 2].map(() => runNode([process.execPath, cli, 'ask', '--json', ARCHIVE_QUESTIONS[0]!], env).ms).sort((a, b) => a - b);
   results.scale_cold_start_ms = cold[1]!;
   // A reader's peak RSS as the OS counts it: the bundled CLI after loading and answering every question.
-  const timed = runNode(['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, cli, 'ask', '--json'], env, SCALE_QUESTIONS.join('\n'));
+  const timed = runNode(['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, cli, 'ask', '--json'], env, ARCHIVE_QUESTIONS.join('\n'));
   results.scale_rss_mb = Number(/maxrss_kb=(\d+)/.exec(timed.stderr)![1]) / 1024;
   log(`cold start ${results.scale_cold_start_ms.toFixed(0)} ms, reader RSS ${results.scale_rss_mb.toFixed(0)} MB`);
 

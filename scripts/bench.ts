@@ -24,16 +24,11 @@ import { BOT_ID, FakeDiscord, replyTo, TOKEN } from '../tests/support/fake-disco
 import { copySotu } from './lib/sotu.js';
 // Where the tests and the other scripts have always found it.
 export { copySotu };
+import { ARCHIVE_QUESTIONS } from './lib/questions.js';
 import { percentile } from './lib/stats.js';
 
-const QUESTIONS = [
-  'What did the president say about taxes?',
-  'How many soldiers were sent abroad?',
-  'What is the state of the economy?',
-  'What was said about education and schools?',
-  'How will the government reduce the debt?',
-  'What about relations with foreign nations?',
-];
+/** The first six: the archive benchmark has always asked these, so its figures stay comparable across versions. */
+const QUESTIONS = ARCHIVE_QUESTIONS.slice(0, 6);
 
 export interface BenchOptions {
   addresses: number;

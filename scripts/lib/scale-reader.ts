@@ -13,41 +13,8 @@ import { loadConfig } from '../../src/config/env.js';
 import { engineOver, openEmbedder } from '../../src/open.js';
 import { FILES } from '../../src/store/layout.js';
 import { loadIndex, type LoadedIndex } from '../../src/store/load.js';
+import { ARCHIVE_QUESTIONS } from './questions.js';
 import { percentile } from './stats.js';
-
-/** Questions of the kind the addresses answer, varied so a run is not one cached path repeated. */
-export const SCALE_QUESTIONS = [
-  'What did the president say about taxes?',
-  'How many soldiers were sent abroad?',
-  'What is the state of the economy?',
-  'What was said about education and schools?',
-  'How will the government reduce the debt?',
-  'What about relations with foreign nations?',
-  'What was proposed for health care?',
-  'How much did the government spend on defense?',
-  'What did the president say about the railroads?',
-  'When did the war end?',
-  'Who negotiated the treaty?',
-  'What was said about immigration?',
-  'How did the president describe the Union?',
-  'What happened to the price of gold?',
-  'What did he promise farmers?',
-  'What was said about civil rights?',
-  'How many ships does the navy have?',
-  'What about the national parks and conservation?',
-  'What was said about crime and drugs?',
-  'How will the budget be balanced?',
-  'What did the president say about Congress?',
-  'What about energy and oil imports?',
-  'What was said about Social Security?',
-  'How did the president describe terrorism?',
-  'What was said about the Indian tribes?',
-  'What about trade with China?',
-  'What was said about the tariff?',
-  'How many people were out of work?',
-  'What did the president ask of Congress for veterans?',
-  'What was said about space exploration?',
-];
 
 const NEIGHBOURS = 10;
 
@@ -124,11 +91,11 @@ async function main(corpusDir: string, indexDir: string, queries: number, probeC
   const latencies: number[] = [];
   for (let i = 0; i < queries + WARM_UP; i++) {
     const started = performance.now();
-    await engine.explain(SCALE_QUESTIONS[i % SCALE_QUESTIONS.length]!);
+    await engine.explain(ARCHIVE_QUESTIONS[i % ARCHIVE_QUESTIONS.length]!);
     if (i >= WARM_UP) latencies.push(performance.now() - started);
   }
   // The questions, then indexed sentences spread over the archive.
-  const asked = await embedder.embed(SCALE_QUESTIONS.slice(0, probeCount));
+  const asked = await embedder.embed(ARCHIVE_QUESTIONS.slice(0, probeCount));
   const sentences = Math.max(0, probeCount - asked.length);
   const spread = Array.from({ length: sentences }, (_, k) => index.passages.label(Math.floor(((k + 0.5) * index.passages.length) / sentences)));
   const probes = [...asked.map((vector) => ({ vector, self: -1 })), ...spread.map((label) => ({ vector: index.vectors.row(label), self: label }))];
