@@ -70,11 +70,16 @@ async function read(config: Config): Promise<{ generation: string; holdsAdded: b
   return { generation: index, holdsAdded: [...passages].some((p) => p.text === ADDED), messages };
 }
 
+/** Every file of the current generation verifies: sizes, checksums, and a full load. */
+async function expectIntact(indexDir: string): Promise<void> {
+  const [current] = await verifyIndex(indexDir);
+  expect(current!.files.filter((f) => f.problem)).toEqual([]);
+}
+
 /** The next build repairs: afterwards every file verifies and a further build finds nothing to do. */
 async function expectRepairedBy(config: Config, options: { force?: boolean } = {}): Promise<void> {
   await updateIndex(config, embedder, {}, options);
-  const [current] = await verifyIndex(config.indexDir);
-  expect(current!.files.filter((f) => f.problem)).toEqual([]);
+  await expectIntact(config.indexDir);
   expect(await updateIndex(config, embedder, {})).toMatchObject({ added: [], changed: [], removed: [], embedded: 0 });
 }
 
@@ -133,8 +138,7 @@ describe('the manifest or the pointer damaged', () => {
       expect(seen.messages[0]).toMatch(/No index yet/);
       expect(before).not.toContain(seen.generation);
       expect(seen.holdsAdded).toBe(true);
-      const [verdict] = await verifyIndex(config.indexDir);
-      expect(verdict!.files.filter((f) => f.problem)).toEqual([]);
+      await expectIntact(config.indexDir);
     });
   }
 });
@@ -146,8 +150,7 @@ describe('both generations damaged', () => {
     const seen = await read(config);
     expect(seen.messages).toEqual(expect.arrayContaining([expect.stringMatching(/hnsw\.bin.*no usable index left: rebuilding it/)]));
     expect(seen.holdsAdded).toBe(true);
-    const [verdict] = await verifyIndex(config.indexDir);
-    expect(verdict!.files.filter((f) => f.problem)).toEqual([]);
+    await expectIntact(config.indexDir);
   });
 });
 
