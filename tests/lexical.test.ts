@@ -28,15 +28,15 @@ describe('BM25 postings', () => {
     fc.assert(
       fc.property(fc.array(sentence, { minLength: 1, maxLength: 30 }), sentence, (texts, question) => {
         const terms = queryTerms(question);
-        const ours = lexicalIndex(buildLexicalData(texts)).search(terms);
+        const index = lexicalIndex(buildLexicalData(texts));
         const oracle = miniSearchScores(texts, terms);
-        texts.forEach((_, position) => expect(ours.scoreOf(position)).toBeCloseTo(oracle.get(position) ?? 0, 9));
-        // top() is the oracle's ranking (ties broken by position), cut at k.
+        // The best k are the oracle's ranking (ties broken by position), cut at k.
         const ranked = [...oracle].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([position]) => position);
         for (const k of [1, 3, texts.length]) {
-          const got = ours.top(k);
-          expect(got).toHaveLength(Math.min(k, ranked.length));
-          got.forEach((position, i) => expect(ours.scoreOf(position)).toBeCloseTo(oracle.get(ranked[i]!)!, 9));
+          const ours = index.search(terms, k);
+          texts.forEach((_, position) => expect(ours.scoreOf(position)).toBeCloseTo(oracle.get(position) ?? 0, 9));
+          expect(ours.best).toHaveLength(Math.min(k, ranked.length));
+          ours.best.forEach((position, i) => expect(ours.scoreOf(position)).toBeCloseTo(oracle.get(ranked[i]!)!, 9));
         }
       }),
     );
@@ -44,12 +44,25 @@ describe('BM25 postings', () => {
 
   it('ranks the passage with the rarer term above one with only a common term', () => {
     const texts = ['The council met.', 'The council met again.', 'The council rated the service inadequate.'];
-    const hits = lexicalIndex(buildLexicalData(texts)).search(queryTerms('Was the service inadequate?'));
+    const hits = lexicalIndex(buildLexicalData(texts)).search(queryTerms('Was the service inadequate?'), 10);
     // Only the third passage has "inadequate" and "service"; the others share nothing with the question.
-    expect(hits.top(10)).toEqual([2]);
+    expect(hits.best).toEqual([2]);
     expect(hits.scoreOf(0)).toBe(0);
     // "council" is in every passage, so only the rare "inadequate" separates them.
-    expect(lexicalIndex(buildLexicalData(texts)).search(queryTerms('council inadequate')).top(1)).toEqual([2]);
+    expect(lexicalIndex(buildLexicalData(texts)).search(queryTerms('council inadequate'), 1).best).toEqual([2]);
+  });
+
+  it('keeps each search\'s scores its own: an earlier search leaves nothing behind in the next, and its scores stay readable', () => {
+    const texts = ['The council met.', 'The service was inadequate.', 'The council rated the service inadequate.'];
+    const index = lexicalIndex(buildLexicalData(texts));
+    const first = index.search(queryTerms('council'), 3);
+    const before = texts.map((_, position) => first.scoreOf(position));
+    const second = index.search(queryTerms('inadequate service'), 3);
+    // Passage 0 has neither word of the second question, whatever the first search summed for it.
+    expect(second.scoreOf(0)).toBe(0);
+    expect([...second.best].sort()).toEqual([1, 2]);
+    expect(texts.map((_, position) => first.scoreOf(position))).toEqual(before);
+    expect(index.search(queryTerms('council'), 3).best).toEqual(first.best);
   });
 
   it('counts in how many passages a term occurs', () => {

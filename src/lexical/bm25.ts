@@ -29,12 +29,13 @@ export interface LexicalData {
 export interface LexicalHits {
   /** BM25 score of the passage at a position; 0 when it matches no term. */
   scoreOf(position: number): number;
-  /** Positions of the k best-scoring matching passages, best first. */
-  top(k: number): number[];
+  /** Positions of the k best-scoring matching passages (k as searched), best first. */
+  readonly best: readonly number[];
 }
 
 export interface LexicalIndex {
-  search(terms: readonly string[]): LexicalHits;
+  /** The k best matches of the terms, and any passage's score on demand. */
+  search(terms: readonly string[], k: number): LexicalHits;
   /** In how many passages a (processed) term occurs. */
   documentFrequency(term: string): number;
   /** Whether a term occurs in any passage at positions [from, to). */
@@ -121,6 +122,7 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
   let total = 0;
   for (const length of data.lengths) total += length;
   const averageLength = total / Math.max(passageCount, 1);
+  let scratch: { scores: Float64Array; matched: Uint16Array } | undefined;
   const documentFrequency = (term: string) => {
     const i = ids.get(term);
     return i === undefined ? 0 : data.offsets[i + 1]! - data.offsets[i]!;
@@ -131,40 +133,70 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
     occursBetween(term, from, to) {
       const i = ids.get(term);
       if (i === undefined) return false;
-      // Postings are in position order: find the first one at or after `from`.
-      let lo = data.offsets[i]!;
-      let hi = data.offsets[i + 1]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (data.postings[mid]! < from) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < data.offsets[i + 1]! && data.postings[lo]! < to;
+      // Postings are in position order: the first one at or after `from` decides.
+      const k = firstAtOrAfter(data.postings, data.offsets[i]!, data.offsets[i + 1]!, from);
+      return k < data.offsets[i + 1]! && data.postings[k]! < to;
     },
-    search(terms) {
-      // Flat arrays instead of maps: a common term touches thousands of passages in an archive.
-      const scores = new Float64Array(passageCount);
-      const matched = new Uint16Array(passageCount);
-      const touched: number[] = [];
-      for (const term of new Set(terms)) {
+    search(terms, k) {
+      const query = [...new Set(terms)].flatMap((term) => {
         const i = ids.get(term);
-        if (i === undefined) continue;
+        if (i === undefined) return [];
         const from = data.offsets[i]!;
         const to = data.offsets[i + 1]!;
-        const idf = Math.log(1 + (passageCount - (to - from) + 0.5) / (to - from + 0.5));
-        for (let k = from; k < to; k++) {
-          const position = data.postings[k]!;
-          const tf = data.frequencies[k]!;
-          const norm = K * (1 - B + (B * data.lengths[position]!) / averageLength);
+        return [{ from, to, idf: Math.log(1 + (passageCount - (to - from) + 0.5) / (to - from + 0.5)) }];
+      });
+      /** What the posting at `at` adds to its passage's score. */
+      const weight = (at: number, idf: number) => {
+        const tf = data.frequencies[at]!;
+        const norm = K * (1 - B + (B * data.lengths[data.postings[at]!]!) / averageLength);
+        return idf * (D + (tf * (K + 1)) / (tf + norm));
+      };
+      // Every posting of every term, summed in flat arrays kept between searches: in a 2-million-sentence archive a
+      // common word has ~100 k postings, and two fresh arrays of the archive's length per query were 20 MB of garbage.
+      const { scores, matched } = (scratch ??= { scores: new Float64Array(passageCount), matched: new Uint16Array(passageCount) });
+      const touched: number[] = [];
+      for (const { from, to, idf } of query) {
+        for (let at = from; at < to; at++) {
+          const position = data.postings[at]!;
           if (matched[position] === 0) touched.push(position);
           matched[position]!++;
-          scores[position]! += idf * (D + (tf * (K + 1)) / (tf + norm));
+          scores[position]! += weight(at, idf);
         }
       }
       for (const position of touched) scores[position]! *= matched[position]!;
-      return { scoreOf: (position) => scores[position] ?? 0, top: (k) => bestOf(touched, scores, k) };
+      const best = bestOf(touched, scores, k);
+      for (const position of touched) {
+        scores[position] = 0;
+        matched[position] = 0;
+      }
+      return {
+        best,
+        // Summed in the same order as above, so equal to the score the ranking used, bit for bit.
+        scoreOf(position) {
+          let score = 0;
+          let count = 0;
+          for (const { from, to, idf } of query) {
+            const at = firstAtOrAfter(data.postings, from, to, position);
+            if (at < to && data.postings[at] === position) {
+              score += weight(at, idf);
+              count++;
+            }
+          }
+          return score * count;
+        },
+      };
     },
   };
+}
+
+/** The first index in [lo, hi) of the ascending `sorted` whose value is at least `value` (hi when none is). */
+function firstAtOrAfter(sorted: Uint32Array, lo: number, hi: number, value: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The k highest-scoring positions, best first (ties: lower position first), without sorting them all. */

@@ -9,7 +9,7 @@ import type { SearchIndex } from './index-view.js';
 export const CANDIDATES = 40;
 
 export function gatherCandidates(index: SearchIndex, query: Float32Array, lexicalHits: LexicalHits, k = CANDIDATES): number[] {
-  const candidates = new Set<number>(lexicalHits.top(k));
+  const candidates = new Set<number>(lexicalHits.best.slice(0, k));
   for (const position of index.nearest(query, Math.min(k, index.passages.length))) candidates.add(position);
   return [...candidates];
 }

@@ -7,7 +7,7 @@
  * come in as parameters.
  */
 import { classifyQuestion, withoutWords, type Asked } from './answer-type.js';
-import { gatherCandidates } from './candidates.js';
+import { CANDIDATES, gatherCandidates } from './candidates.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
 import { featuresFor } from './features.js';
 import { fuse, fuseByRelevance, type Ranked, type Weights } from './fusion.js';
@@ -112,7 +112,7 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const embedMs = lap();
     const terms = queryTerms(question);
     const questionTerms = new Set(termsOf(question));
-    const lexicalHits = lexical.search(terms);
+    const lexicalHits = lexical.search(terms, CANDIDATES);
     const lexicalMs = lap();
     const candidates = gatherCandidates(index, query!, lexicalHits);
     const vectorMs = lap();
