@@ -1,9 +1,9 @@
 /** The binary files a generation is read from without loading them whole: passages.bin's columns and vectors.f32's rows. */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Passage, StoredDocument } from '../src/store/format.js';
-import { decodePassages, encodePassages } from '../src/store/passages-file.js';
+import { decodePassages, encodePassages, openPassages } from '../src/store/passages-file.js';
 import { openVectorRows } from '../src/store/vectors-file.js';
 import { scratch } from './support/temp.js';
 
@@ -20,11 +20,19 @@ const passages: Passage[] = [
   { label: 1, doc: 2, start: 0, end: 9, paragraph: 1, text: 'Plain ASCII.', after: '', tags: '', context: 'Mr Smith' },
 ];
 
-/** The offsets column of a string field: header, padding, five i32 columns, then (n + 1) u32 per string column. */
-function offsetsAt(bytes: Buffer, column: number): number {
+/** Where string s of passage i starts in the offsets: header, padding, five i32 columns, then 4 u32 per passage and one more. */
+function offsetAt(bytes: Buffer, i: number, s: number): number {
   const n = bytes.readUInt32LE(8);
   const header = bytes.readUInt32LE(12);
-  return ((16 + header + 3) & ~3) + 5 * n * 4 + column * (n + 1) * 4;
+  return ((16 + header + 3) & ~3) + 5 * n * 4 + (4 * i + s) * 4;
+}
+
+/** passages.bin as the store writes it. */
+async function passageFile(bytes: Buffer): Promise<string> {
+  const { dir } = await scratch(false);
+  const file = join(dir, 'passages.bin');
+  await writeFile(file, bytes);
+  return file;
 }
 
 describe('passages.bin', () => {
@@ -56,16 +64,14 @@ describe('passages.bin', () => {
 
   it('refuses a string column whose offsets go backwards, naming the passage', () => {
     const bytes = encodePassages(documents, passages);
-    const text = offsetsAt(bytes, 0);
-    // Passage 1's text end moved before its start.
-    bytes.writeUInt32LE(0, text + 2 * 4);
+    // Passage 1's text end (its after's start) moved before its start.
+    bytes.writeUInt32LE(0, offsetAt(bytes, 1, 1));
     expect(() => decodePassages(bytes, 5)).toThrow(/passages\.1: its text ends before it starts/);
   });
 
   it('refuses offsets that point past the file, a truncated file, and another file altogether', () => {
     const bytes = encodePassages(documents, passages);
-    const context = offsetsAt(bytes, 3);
-    bytes.writeUInt32LE(1e6, context + passages.length * 4);
+    bytes.writeUInt32LE(1e6, offsetAt(bytes, passages.length, 0));
     expect(() => decodePassages(bytes, 5)).toThrow(/its columns say/);
     const whole = encodePassages(documents, passages);
     expect(() => decodePassages(whole.subarray(0, whole.length - 3), 5)).toThrow(/its columns say/);
@@ -77,6 +83,29 @@ describe('passages.bin', () => {
     const bytes = encodePassages(documents, passages);
     bytes.write('[', 16);
     expect(() => decodePassages(bytes, 5)).toThrow(/not valid JSON/);
+  });
+
+  // Past RESIDENT_BYTES only the columns are read at load; each passage's strings come with one read of the file.
+  for (const [mode, residentBytes] of [['read whole', 1 << 20], ['text left on disk', 0]] as const) {
+    it(`${mode}: opened from its file, gives the same passages by position, by label and front to back`, async () => {
+      const table = openPassages(await passageFile(encodePassages(documents, passages)), 5, residentBytes);
+      expect(passages.map((_, i) => table.at(i))).toEqual(passages);
+      expect([...table]).toEqual(passages);
+      expect([0, 1, 2, 3, 4].map((label) => table.position(label))).toEqual([1, 3, 2, undefined, 0]);
+      expect(table.documents).toEqual(documents);
+    });
+  }
+
+  it('text left on disk: refuses a damaged tag when the passage is built, and a truncated file at open', async () => {
+    const bytes = encodePassages(documents, passages);
+    // Passage 2's tags start with "1": made a byte no tag has.
+    bytes[bytes.lastIndexOf('1.0.a')] = 0x58;
+    const table = openPassages(await passageFile(bytes), 5, 0);
+    expect(table.at(1)!.text).toBe(passages[1]!.text);
+    expect(() => table.at(2)).toThrow(/passages\.2: its tags hold a byte no tag has/);
+    const short = await passageFile(encodePassages(documents, passages).subarray(0, bytes.length - 1));
+    expect(() => openPassages(join(dirname(short), 'gone.bin'), 5, 0)).toThrow(/ENOENT/);
+    expect(() => openPassages(short, 5, 0)).toThrow(/its columns say/);
   });
 });
 

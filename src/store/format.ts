@@ -11,8 +11,9 @@ import { fail } from '../errors.js';
  * 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context.
  * 4: the manifest records every file's size and CRC-32.
  * 5: passages in passages.bin, columns instead of JSON (store/passages-file); vectors read by row, not loaded whole.
+ * 6: a passage's four strings adjacent in passages.bin, so a large table reads its text from disk, one read a passage.
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 

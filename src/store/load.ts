@@ -10,7 +10,7 @@ import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm
 import { currentGeneration, FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, type Manifest, type StoredDocument } from './format.js';
-import { decodePassages, type PassageTable } from './passages-file.js';
+import { openPassages, type PassageTable } from './passages-file.js';
 import { openVectorRows, type VectorRows } from './vectors-file.js';
 import type { z } from 'zod';
 import type { SearchIndex } from '../search/index-view.js';
@@ -72,17 +72,20 @@ export async function loadGeneration(dir: string, model?: { id: string; dims: nu
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model);
   await checkSizes(dir, manifest);
-  // The files are independent: the others load on the thread pool while the vectors are opened (and, when small, read) here.
-  const loading = Promise.all([readPassages(join(dir, FILES.store), manifest), readGraph(join(dir, FILES.graph), manifest), readLexical(join(dir, FILES.lexical))]);
+  // The files are independent: the graph and BM25 load on the thread pool while the passages' columns and the
+  // vectors are opened (and, when small, read) here.
+  const loading = Promise.all([readGraph(join(dir, FILES.graph), manifest), readLexical(join(dir, FILES.lexical))]);
+  let passages: PassageTable;
   let vectors: VectorRows;
   try {
+    passages = readPassages(join(dir, FILES.store), manifest);
     vectors = readVectors(join(dir, FILES.vectors), manifest);
   } catch (error) {
     // The others are still reading: wait for them, so no read outlives the failed load.
     await loading.catch(() => undefined);
     throw error;
   }
-  const [passages, graph, lexicalData] = await loading;
+  const [graph, lexicalData] = await loading;
   if (lexicalData.lengths.length !== passages.length) {
     throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${passages.length}`);
   }
@@ -119,9 +122,9 @@ function aligned(bytes: Buffer): Buffer {
   return copy;
 }
 
-async function readPassages(file: string, manifest: Manifest): Promise<PassageTable> {
+function readPassages(file: string, manifest: Manifest): PassageTable {
   try {
-    return decodePassages(aligned(await readFile(file)), manifest.labelCount);
+    return openPassages(file, manifest.labelCount);
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }

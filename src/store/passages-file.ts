@@ -1,24 +1,31 @@
 /**
- * passages.bin: every passage of a generation as columns, read with one
- * readFile and never parsed into objects. As JSON, 2 million passages were
- * ~500 MB of text: past V8's longest string, so they could not even be read,
- * and as objects several times that in the heap. Here a passage is built only
- * when a query asks for its position.
+ * passages.bin: every passage of a generation as columns, never parsed into
+ * objects. As JSON, 2 million passages were ~500 MB of text: past V8's
+ * longest string, so they could not even be read, and as objects several
+ * times that in the heap. Here a passage is built only when a query asks for
+ * its position, and past RESIDENT_BYTES its strings stay on disk: one
+ * positional read per passage, since a passage's four strings are adjacent.
  *   magic "QBPS", u32 version, u32 passages (n), u32 headerBytes,
  *   header: JSON { documents } (UTF-8), zero padding to 4 bytes,
  *   i32 columns label, doc, start, end, paragraph: n each,
- *   u32 offsets[n + 1] for each of text, after, tags, context (byte offsets into that column's blob),
- *   the four UTF-8 blobs, back to back; the file ends with the last.
+ *   u32 offsets[4n + 1]: string s of passage i (text, after, tags, context) is
+ *   blob[offsets[4i + s], offsets[4i + s + 1]), byte offsets into
+ *   the UTF-8 blob, which ends the file.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
 import type { Passage, StoredDocument } from './format.js';
 import { documentsSchema } from './format.js';
+import { RESIDENT_BYTES } from './vectors-file.js';
 
 const MAGIC = 0x53504251; // "QBPS" little-endian
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 16;
 const NUMBERS = ['label', 'doc', 'start', 'end', 'paragraph'] as const;
 const STRINGS = ['text', 'after', 'tags', 'context'] as const;
+const TAGS = STRINGS.indexOf('tags');
+/** u32 offsets into the blob: one generation holds at most 4 GiB of text, ~18 million sentences of news. */
+const MAX_BLOB = 2 ** 32 - 1;
 
 const align4 = (n: number) => (n + 3) & ~3;
 /**
@@ -32,15 +39,19 @@ const RECENT_PASSAGES = 65536;
 export function encodePassages(documents: readonly StoredDocument[], passages: readonly Passage[]): Buffer {
   const n = passages.length;
   const header = Buffer.from(JSON.stringify({ documents }));
-  const offsets = STRINGS.map(() => new Uint32Array(n + 1));
+  const offsets = new Uint32Array(STRINGS.length * n + 1);
   // Byte lengths first, so each string is written once into the file's buffer: no blob is ever one JS string.
-  STRINGS.forEach((key, s) => {
-    const column = offsets[s]!;
-    for (let i = 0; i < n; i++) column[i + 1] = column[i]! + Buffer.byteLength(passages[i]![key]);
-  });
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    STRINGS.forEach((key, s) => {
+      total += Buffer.byteLength(passages[i]![key]);
+      if (total > MAX_BLOB) throw new RangeError(`the passages hold more than ${MAX_BLOB} bytes of text: split the corpus across two indexes`);
+      offsets[STRINGS.length * i + s + 1] = total;
+    });
+  }
   const columnsAt = align4(HEADER + header.length);
-  const blobsAt = columnsAt + NUMBERS.length * n * 4 + STRINGS.length * (n + 1) * 4;
-  const bytes = Buffer.alloc(blobsAt + offsets.reduce((sum, column) => sum + column[n]!, 0));
+  const blobAt = columnsAt + NUMBERS.length * n * 4 + offsets.byteLength;
+  const bytes = Buffer.alloc(blobAt + total);
   bytes.writeUInt32LE(MAGIC, 0);
   bytes.writeUInt32LE(VERSION, 4);
   bytes.writeUInt32LE(n, 8);
@@ -52,20 +63,16 @@ export function encodePassages(documents: readonly StoredDocument[], passages: r
     for (let i = 0; i < n; i++) column[i] = passages[i]![key];
     at += n * 4;
   }
-  for (const column of offsets) {
-    bytes.set(new Uint8Array(column.buffer), at);
-    at += column.byteLength;
-  }
-  STRINGS.forEach((key, s) => {
-    const column = offsets[s]!;
-    for (let i = 0; i < n; i++) bytes.write(passages[i]![key], at + column[i]!, 'utf8');
-    at += column[n]!;
-  });
+  bytes.set(new Uint8Array(offsets.buffer), at);
+  for (let i = 0; i < n; i++) STRINGS.forEach((key, s) => bytes.write(passages[i]![key], blobAt + offsets[STRINGS.length * i + s]!, 'utf8'));
   return bytes;
 }
 
+/** The blob's bytes [from, to): a slice of the file in memory, or a positional read of the file. */
+type BlobReader = (from: number, to: number) => Buffer;
+
 /**
- * Passages by position over the file's bytes. A passage object exists only
+ * Passages by position over the file's columns. A passage object exists only
  * while a query holds it; the number columns and each document's run of
  * positions are read without building one.
  */
@@ -74,14 +81,16 @@ export class PassageTable implements Iterable<Passage> {
 
   constructor(
     readonly documents: readonly StoredDocument[],
-    private readonly bytes: Buffer,
     private readonly numbers: Record<(typeof NUMBERS)[number], Int32Array>,
-    private readonly offsets: Uint32Array[],
-    private readonly blobsAt: number[],
+    /** 4 per passage, plus the end: see the file layout. */
+    private readonly offsets: Uint32Array,
+    private readonly blob: BlobReader,
     /** documentStart[d] .. documentStart[d + 1]: the positions of document d. */
     private readonly documentStart: Int32Array,
     /** label → position, -1 for none: a typed array, not a Map of millions of entries. */
     private readonly positionOf: Int32Array,
+    /** Whether the tags were checked at load; a table read from disk checks each passage's as it builds it. */
+    private readonly tagsChecked: boolean,
   ) {
     this.length = numbers.label.length;
   }
@@ -121,53 +130,76 @@ export class PassageTable implements Iterable<Passage> {
     if (kept) return kept;
     if (!Number.isInteger(position) || position < 0 || position >= this.length) return undefined;
     if (this.recent.size >= RECENT_PASSAGES) this.recent.clear();
-    const passage = this.build(position);
+    const passage = this.build(position, this.stringsOf(position, position + 1), this.offsets[STRINGS.length * position]!);
     this.recent.set(position, passage);
     return passage;
   }
 
-  private build(position: number): Passage {
+  /** The blob bytes of passages [first, end), one read. */
+  private stringsOf(first: number, end: number): Buffer {
+    return this.blob(this.offsets[STRINGS.length * first]!, this.offsets[STRINGS.length * end]!);
+  }
+
+  /** Builds a passage from `strings`, the blob's bytes from offset `from` on. */
+  private build(position: number, strings: Buffer, from: number): Passage {
     const { label, doc, start, end, paragraph } = this.numbers;
+    const string = (s: number) => {
+      const a = this.offsets[STRINGS.length * position + s]! - from;
+      const b = this.offsets[STRINGS.length * position + s + 1]! - from;
+      // Most passages have no tags or context and end a paragraph: '' without a call into the decoder.
+      return a === b ? '' : strings.toString('utf8', a, b);
+    };
+    const tags = string(TAGS);
+    if (!this.tagsChecked && !allTagBytes(Buffer.from(tags))) throw new RangeError(`passages.${position}: its tags hold a byte no tag has`);
     return {
       label: label[position]!, doc: doc[position]!, start: start[position]!, end: end[position]!, paragraph: paragraph[position]!,
-      text: this.string(0, position), after: this.string(1, position), tags: this.string(2, position), context: this.string(3, position),
+      text: string(0), after: string(1), tags, context: string(3),
     };
   }
 
-  private string(column: number, position: number): string {
-    const offsets = this.offsets[column]!;
-    const from = offsets[position]!;
-    const to = offsets[position + 1]!;
-    // Most passages have no tags or context and end a paragraph: '' without a call into the decoder.
-    return from === to ? '' : this.bytes.toString('utf8', this.blobsAt[column]! + from, this.blobsAt[column]! + to);
-  }
-
   *[Symbol.iterator](): Iterator<Passage> {
-    // Front to back once (a build reads every passage): past the cache, which would only churn.
-    for (let i = 0; i < this.length; i++) yield this.build(i);
+    // Front to back once (a build reads every passage): past the cache, which would only churn, and in slices,
+    // so a table on disk is read in a few hundred reads, not one per passage.
+    const SLICE = 4096;
+    for (let first = 0; first < this.length; first += SLICE) {
+      const end = Math.min(first + SLICE, this.length);
+      const strings = this.stringsOf(first, end);
+      const from = this.offsets[STRINGS.length * first]!;
+      for (let i = first; i < end; i++) yield this.build(i, strings, from);
+    }
   }
 }
 
 /** Tags are stored as kind.start.end triples in base 36, comma-separated (annotate/tags.ts): nothing else may appear. */
 const isTagByte = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x2c;
+const allTagBytes = (bytes: Uint8Array, from = 0, to = bytes.length) => {
+  for (let b = from; b < to; b++) if (!isTagByte(bytes[b]!)) return false;
+  return true;
+};
+
+/** Where the blob starts, from the first 16 bytes and the passage count; throws when they are not this format's. */
+function layoutOf(head: Buffer): { n: number; headerBytes: number; columnsAt: number; blobAt: number } {
+  if (head.byteOffset % 4 !== 0 || head.length < HEADER) throw new RangeError('too short or misaligned');
+  if (head.readUInt32LE(0) !== MAGIC || head.readUInt32LE(4) !== VERSION) throw new RangeError('not a passage file of this version');
+  const n = head.readUInt32LE(8);
+  const headerBytes = head.readUInt32LE(12);
+  const columnsAt = align4(HEADER + headerBytes);
+  return { n, headerBytes, columnsAt, blobAt: columnsAt + NUMBERS.length * n * 4 + (STRINGS.length * n + 1) * 4 };
+}
 
 /**
  * Checks every column against the file's own counts and the manifest's
  * labelCount (an O(n) pass over typed arrays, a few ms per million), so a
  * damaged file is refused at load instead of answering from garbage. Throws a
- * RangeError naming the first defect; `bytes` must start 4-byte aligned.
+ * RangeError naming the first defect. `head` holds the file up to its blob
+ * (4-byte aligned); `blob` reads the rest, `resident` when that is memory.
  */
-export function decodePassages(bytes: Buffer, labelCount: number): PassageTable {
-  if (bytes.byteOffset % 4 !== 0 || bytes.length < HEADER) throw new RangeError('too short or misaligned');
-  if (bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(4) !== VERSION) throw new RangeError('not a passage file of this version');
-  const n = bytes.readUInt32LE(8);
-  const headerBytes = bytes.readUInt32LE(12);
-  const columnsAt = align4(HEADER + headerBytes);
-  const blobsStart = columnsAt + NUMBERS.length * n * 4 + STRINGS.length * (n + 1) * 4;
-  if (bytes.length < blobsStart) throw new RangeError(`${bytes.length} bytes, its counts need ${blobsStart} before the text`);
+function decode(head: Buffer, fileBytes: number, blob: BlobReader, resident: Buffer | undefined, labelCount: number): PassageTable {
+  const { n, headerBytes, columnsAt, blobAt } = layoutOf(head);
+  if (head.length < blobAt) throw new RangeError(`${fileBytes} bytes, its counts need ${blobAt} before the text`);
   let header: unknown;
   try {
-    header = JSON.parse(bytes.toString('utf8', HEADER, HEADER + headerBytes));
+    header = JSON.parse(head.toString('utf8', HEADER, HEADER + headerBytes));
   } catch {
     throw new RangeError('the document list is not valid JSON');
   }
@@ -175,27 +207,20 @@ export function decodePassages(bytes: Buffer, labelCount: number): PassageTable 
   if (!parsed.success) throw new RangeError(`documents: ${parsed.error.issues[0]!.message}`);
   const { documents } = parsed.data;
 
-  let at = bytes.byteOffset + columnsAt;
-  const view = <T>(make: (offset: number) => T, byteLength: number): T => {
-    const made = make(at);
-    at += byteLength;
-    return made;
-  };
-  const numbers = Object.fromEntries(NUMBERS.map((key) => [key, view((o) => new Int32Array(bytes.buffer, o, n), n * 4)])) as PassageTable['numbers'];
-  const offsets = STRINGS.map(() => view((o) => new Uint32Array(bytes.buffer, o, n + 1), (n + 1) * 4));
-  const blobsAt: number[] = [];
-  let blobAt = blobsStart;
-  offsets.forEach((column, s) => {
-    if (column[0] !== 0) throw new RangeError(`the ${STRINGS[s]} column does not start at 0`);
-    for (let i = 0; i < n; i++) if (column[i + 1]! < column[i]!) throw new RangeError(`passages.${i}: its ${STRINGS[s]} ends before it starts`);
-    blobsAt.push(blobAt);
-    blobAt += column[n]!;
-  });
-  if (blobAt !== bytes.length) throw new RangeError(`${bytes.length} bytes, its columns say ${blobAt}`);
-  for (let b = blobsAt[2]!; b < blobsAt[3]!; b++) {
-    if (isTagByte(bytes[b]!)) continue;
-    const badAt = b - blobsAt[2]!;
-    throw new RangeError(`passages.${offsets[2]!.findIndex((o) => o > badAt) - 1}: its tags hold a byte no tag has`);
+  const at = head.byteOffset + columnsAt;
+  const numbers = Object.fromEntries(NUMBERS.map((key, k) => [key, new Int32Array(head.buffer, at + k * n * 4, n)])) as PassageTable['numbers'];
+  const offsets = new Uint32Array(head.buffer, at + NUMBERS.length * n * 4, STRINGS.length * n + 1);
+  if (offsets[0] !== 0) throw new RangeError('the text does not start at 0');
+  for (let k = 0; k < STRINGS.length * n; k++) {
+    if (offsets[k + 1]! < offsets[k]!) throw new RangeError(`passages.${Math.floor(k / STRINGS.length)}: its ${STRINGS[k % STRINGS.length]} ends before it starts`);
+  }
+  if (blobAt + offsets[STRINGS.length * n]! !== fileBytes) throw new RangeError(`${fileBytes} bytes, its columns say ${blobAt + offsets[STRINGS.length * n]!}`);
+  if (resident) {
+    for (let i = 0; i < n; i++) {
+      if (!allTagBytes(resident, offsets[STRINGS.length * i + TAGS]!, offsets[STRINGS.length * i + TAGS + 1]!)) {
+        throw new RangeError(`passages.${i}: its tags hold a byte no tag has`);
+      }
+    }
   }
 
   const { label, doc, start, end, paragraph } = numbers;
@@ -217,5 +242,52 @@ export function decodePassages(bytes: Buffer, labelCount: number): PassageTable 
     while (nextDoc <= doc[i]!) documentStart[nextDoc++] = i;
   }
   while (nextDoc <= documents.length) documentStart[nextDoc++] = n;
-  return new PassageTable(documents, bytes, numbers, offsets, blobsAt, documentStart, positionOf);
+  return new PassageTable(documents, numbers, offsets, blob, documentStart, positionOf, resident !== undefined);
+}
+
+/** A whole passages.bin in memory (`bytes` 4-byte aligned). */
+export function decodePassages(bytes: Buffer, labelCount: number): PassageTable {
+  const { blobAt } = layoutOf(bytes);
+  const blob = bytes.subarray(Math.min(blobAt, bytes.length));
+  return decode(bytes.subarray(0, Math.min(blobAt, bytes.length)), bytes.length, (from, to) => blob.subarray(from, to), blob, labelCount);
+}
+
+/**
+ * The descriptor of a table read from disk is closed when the table is
+ * collected (an index replaced by a rebuild); while open it also keeps the
+ * file readable after a later build removes its folder.
+ */
+const descriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+function readExactly(fd: number, length: number, position: number): Buffer {
+  // Buffer.alloc, never pooled: typed-array views of it are 4-byte aligned.
+  const bytes = Buffer.alloc(length);
+  for (let done = 0; done < length; ) {
+    const read = readSync(fd, bytes, done, length - done, position + done);
+    if (read === 0) throw new Error(`ends at byte ${position + done}`);
+    done += read;
+  }
+  return bytes;
+}
+
+/**
+ * Opens passages.bin: read whole up to `residentBytes` (as before: a query
+ * then reads nothing), else only its columns, the text staying on disk.
+ * Throws plain errors; the caller names the file.
+ */
+export function openPassages(file: string, labelCount: number, residentBytes = RESIDENT_BYTES): PassageTable {
+  const fd = openSync(file, 'r');
+  let onDisk = false;
+  try {
+    const { size } = fstatSync(fd);
+    if (size <= residentBytes) return decodePassages(readExactly(fd, size, 0), labelCount);
+    const { blobAt } = layoutOf(readExactly(fd, Math.min(HEADER, size), 0));
+    const head = readExactly(fd, Math.min(blobAt, size), 0);
+    const table = decode(head, size, (from, to) => readExactly(fd, to - from, blobAt + from), undefined, labelCount);
+    descriptors.register(table, fd);
+    onDisk = true;
+    return table;
+  } finally {
+    if (!onDisk) closeSync(fd);
+  }
 }
