@@ -195,12 +195,14 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
     [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'scripts/lib/scale-reader.ts'), corpusDir, indexDir, String(options.queries), String(options.probes)],
     {},
   );
-  const read = JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as { p50: number; p95: number; p99: number; recall: number };
+  const read = JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as { p50: number; p95: number; p99: number; recall: number; ef: number; byEf: unknown; stageMs: unknown };
   results.scale_query_p50_ms = read.p50;
   results.scale_query_p95_ms = read.p95;
   results.scale_query_p99_ms = read.p99;
   results.scale_recall_at_10 = read.recall;
-  log(`queries p50 ${read.p50.toFixed(1)} ms p95 ${read.p95.toFixed(1)} ms, recall@10 ${read.recall.toFixed(4)}`);
+  results.scale_ef = read.ef;
+  log(`queries p50 ${read.p50.toFixed(1)} ms p95 ${read.p95.toFixed(1)} ms, recall@10 ${read.recall.toFixed(4)} at ef ${read.ef}`);
+  log(`stages (p50, p95 ms) ${JSON.stringify(read.stageMs)}; recall and median search ms by ef ${JSON.stringify(read.byEf)}`);
 
   // One document edited, then what a user runs: `npm run index` (the real model embeds the new sentence).
   const edited = join(corpusDir, names[0]!);

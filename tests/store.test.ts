@@ -7,6 +7,7 @@ import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
 import { loadIndex } from '../src/store/load.js';
 import { decodePassages, encodePassages } from '../src/store/passages-file.js';
+import { EF_GROWS_FROM, searchEf } from '../src/store/format.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 
@@ -250,5 +251,24 @@ describe('what a build says about its input', () => {
     const error = await errorOf(buildIndex({ ...paths, corpusDir: file, embedder: fakeEmbedder() }));
     expect(error.code).toBe('CORPUS_NOT_FOLDER');
     expect(error.message).toContain(file);
+  });
+});
+
+describe('search ef', () => {
+  it('searches a graph up to EF_GROWS_FROM points at the manifest\'s ef, and a larger one at an ef in proportion to its size', () => {
+    const sizes = [0, 1, 61_607, EF_GROWS_FROM, EF_GROWS_FROM + 1, 2 * EF_GROWS_FROM, 4 * EF_GROWS_FROM, 10 ** 8];
+    const efs = sizes.map((count) => searchEf(100, count));
+    expect(efs.slice(0, 4)).toEqual([100, 100, 100, 100]);
+    // Never below the manifest's, never falling as the graph grows, and twice the graph twice the ef.
+    efs.forEach((ef, i) => expect(ef).toBeGreaterThanOrEqual(i === 0 ? 100 : efs[i - 1]!));
+    expect(searchEf(100, 4 * EF_GROWS_FROM)).toBe(2 * searchEf(100, 2 * EF_GROWS_FROM));
+    expect(searchEf(250, 2 * EF_GROWS_FROM)).toBe(500);
+  });
+
+  it('loads an index with that ef set on its graph', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const index = await loadIndex(paths.indexDir, embedder);
+    expect(index.graph.getEf()).toBe(searchEf(index.manifest.hnsw.ef, index.graph.getCurrentCount()));
   });
 });

@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/env.js';
 import { engineOver, openEmbedder } from '../../src/open.js';
+import type { Timings } from '../../src/search/engine.js';
 import { FILES } from '../../src/store/layout.js';
 import { loadIndex, type LoadedIndex } from '../../src/store/load.js';
 import { ARCHIVE_QUESTIONS } from './questions.js';
 import { percentile } from './stats.js';
 
 const NEIGHBOURS = 10;
+const EF_CURVE = [50, 100, 200, 400, 800];
 
 /** Keeps the k smallest distances seen, with their labels, sorted. */
 function nearestList(k: number) {
@@ -40,12 +42,15 @@ function nearestList(k: number) {
 }
 
 /**
- * HNSW (as the engine searches it: the manifest's ef) against an exact scan
+ * HNSW (as the engine searches it: at searchEf) against an exact scan
  * of vectors.f32 in slices, every probe at once, live labels only. A sentence
  * probe's own point is left out. A neighbour counts when it is as close as the
  * 10th true one: of two equidistant points (a repeated sentence), either is right.
  */
-async function recallAt10(index: LoadedIndex, probes: { vector: Float32Array; self: number }[]): Promise<number> {
+async function recallAt10(
+  index: LoadedIndex,
+  probes: { vector: Float32Array; self: number }[],
+): Promise<{ ef: number; recall: number; knnMs: number; byEf: Record<number, { recall: number; knnMs: number }> }> {
   const dims = index.manifest.model.dims;
   const exact = probes.map(() => nearestList(NEIGHBOURS + 1));
   const handle = await open(join(index.dir, FILES.vectors), 'r');
@@ -69,17 +74,36 @@ async function recallAt10(index: LoadedIndex, probes: { vector: Float32Array; se
   } finally {
     await handle.close();
   }
-  let hits = 0;
-  let expected = 0;
-  probes.forEach(({ vector, self }, p) => {
-    const truth = exact[p]!.labels.map((label, i) => ({ label, distance: exact[p]!.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS);
-    const found = index.graph.searchKnn(Array.from(vector), NEIGHBOURS + 1);
-    const approx = found.neighbors.map((label, i) => ({ label, distance: found.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS);
-    const bound = truth.at(-1)!.distance + 1e-6;
-    hits += approx.filter((n) => n.distance <= bound).length;
-    expected += truth.length;
-  });
-  return hits / expected;
+  const truths = probes.map(({ self }, p) =>
+    exact[p]!.labels.map((label, i) => ({ label, distance: exact[p]!.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS),
+  );
+  /** Recall@10 and the median search time at the graph's current ef. */
+  const measure = () => {
+    let hits = 0;
+    let expected = 0;
+    const times: number[] = [];
+    probes.forEach(({ vector, self }, p) => {
+      const truth = truths[p]!;
+      const started = performance.now();
+      const found = index.graph.searchKnn(Array.from(vector), NEIGHBOURS + 1);
+      times.push(performance.now() - started);
+      const approx = found.neighbors.map((label, i) => ({ label, distance: found.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS);
+      const bound = truth.at(-1)!.distance + 1e-6;
+      hits += approx.filter((n) => n.distance <= bound).length;
+      expected += truth.length;
+    });
+    return { recall: hits / expected, knnMs: percentile(times, 50) };
+  };
+  const engineEf = index.graph.getEf();
+  const atEngineEf = measure();
+  // How recall and search time trade at other ef values, to fit how ef should grow with the graph (store/format.ts).
+  const byEf: Record<number, { recall: number; knnMs: number }> = {};
+  for (const ef of EF_CURVE) {
+    index.graph.setEf(ef);
+    byEf[ef] = measure();
+  }
+  index.graph.setEf(engineEf);
+  return { ef: engineEf, ...atEngineEf, byEf };
 }
 
 async function main(corpusDir: string, indexDir: string, queries: number, probeCount: number): Promise<void> {
@@ -89,18 +113,24 @@ async function main(corpusDir: string, indexDir: string, queries: number, probeC
   const engine = engineOver(config, index, embedder);
   const WARM_UP = 5;
   const latencies: number[] = [];
+  const stages: Record<keyof Timings, number[]> = { embedMs: [], vectorMs: [], lexicalMs: [], fuseMs: [], verifyMs: [] };
   for (let i = 0; i < queries + WARM_UP; i++) {
     const started = performance.now();
-    await engine.explain(ARCHIVE_QUESTIONS[i % ARCHIVE_QUESTIONS.length]!);
-    if (i >= WARM_UP) latencies.push(performance.now() - started);
+    const { timings } = await engine.explain(ARCHIVE_QUESTIONS[i % ARCHIVE_QUESTIONS.length]!);
+    if (i < WARM_UP) continue;
+    latencies.push(performance.now() - started);
+    for (const [stage, ms] of Object.entries(timings)) stages[stage as keyof Timings].push(ms);
   }
   // The questions, then indexed sentences spread over the archive.
   const asked = await embedder.embed(ARCHIVE_QUESTIONS.slice(0, probeCount));
   const sentences = Math.max(0, probeCount - asked.length);
   const spread = Array.from({ length: sentences }, (_, k) => index.passages.label(Math.floor(((k + 0.5) * index.passages.length) / sentences)));
   const probes = [...asked.map((vector) => ({ vector, self: -1 })), ...spread.map((label) => ({ vector: index.vectors.row(label), self: label }))];
-  const recall = await recallAt10(index, probes);
-  process.stdout.write(`${JSON.stringify({ p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), recall, probes: probes.length })}\n`);
+  const { ef, recall, knnMs, byEf } = await recallAt10(index, probes);
+  // Where the time goes: each stage's p50 and p95 (the query's own p95 is not their sum).
+  const stageMs = Object.fromEntries(Object.entries(stages).map(([stage, ms]) => [stage, [percentile(ms, 50), percentile(ms, 95)]]));
+  const summary = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), recall, ef, knnMs, byEf, stageMs, probes: probes.length };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -17,6 +17,21 @@ export const FORMAT_VERSION = 6;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
+/**
+ * Graphs up to this many points are searched at the manifest's ef; larger
+ * ones at an ef in proportion to their size. At a fixed ef 100, recall@10
+ * fell from 0.996 at 61.6 k sentences to 0.990 at 500 k and 0.834 at 2 M. A
+ * fitted constant: from `npm run bench -- --scale 500000,2000000` (recall and
+ * search time by ef, in docs/performance.md#scale), on the synthetic archives
+ * only; no gold question is answered from a graph this large.
+ */
+export const EF_GROWS_FROM = 500_000;
+
+/** The ef a query searches a graph of `count` points with. */
+export function searchEf(base: number, count: number): number {
+  return Math.max(base, Math.ceil((base * count) / EF_GROWS_FROM));
+}
+
 const metaSchema = z.object({
   title: z.string().optional(),
   publisher: z.string().optional(),

@@ -9,7 +9,7 @@ import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
 import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
 import { currentGeneration, FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
-import { assertModel, manifestSchema, parseIndexFile, type Manifest, type StoredDocument } from './format.js';
+import { assertModel, manifestSchema, parseIndexFile, searchEf, type Manifest, type StoredDocument } from './format.js';
 import { openPassages, type PassageTable } from './passages-file.js';
 import { openVectorRows, type VectorRows } from './vectors-file.js';
 import type { z } from 'zod';
@@ -137,7 +137,7 @@ async function readGraph(file: string, manifest: Manifest): Promise<hnswlib.Hier
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
-  graph.setEf(manifest.hnsw.ef);
+  graph.setEf(searchEf(manifest.hnsw.ef, graph.getCurrentCount()));
   return graph;
 }
 
