@@ -3,7 +3,7 @@
  * live file's characters at its offsets. An edit not yet indexed withholds
  * the quote and asks for a re-index; a byte-order mark shifts nothing.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
@@ -35,6 +35,30 @@ describe('keepVerbatim', () => {
     );
     expect(kept.map((q) => q.text)).toEqual(['two']);
     expect(stale).toEqual(['b.txt', 'gone.txt']);
+  });
+});
+
+describe('liveTexts', () => {
+  it('keeps a text while its file is unchanged, holds no more characters than its cap, and re-reads an edited file', async () => {
+    const { dir } = await scratch(false);
+    const live = liveTexts(dir, 1000);
+    const a = join(dir, 'a.txt');
+    // Whole seconds, so the time set again below is exactly the same.
+    const time = 1_700_000_000;
+    await writeFile(a, 'a'.repeat(600));
+    await utimes(a, time, time);
+    await writeFile(join(dir, 'b.txt'), 'b'.repeat(600));
+    expect(await live('a.txt')).toBe('a'.repeat(600));
+    // Rewritten behind its back with the same size and time: the kept text is what comes back, so it was not read again.
+    await writeFile(a, 'A'.repeat(600));
+    await utimes(a, time, time);
+    expect(await live('a.txt')).toBe('a'.repeat(600));
+    // 600 + 600 characters are over the cap of 1000: reading b drops a, so a is read again, as it is now.
+    expect(await live('b.txt')).toBe('b'.repeat(600));
+    expect(await live('a.txt')).toBe('A'.repeat(600));
+    await writeFile(join(dir, 'b.txt'), 'edited');
+    expect(await live('b.txt')).toBe('edited');
+    expect(await live('gone.txt')).toBeUndefined();
   });
 });
 
