@@ -42,6 +42,24 @@ describe('BM25 postings', () => {
     );
   });
 
+  it('keeps exactly the k best of scoring every passage, ties to the lower position, while skipping common terms (MaxScore)', () => {
+    // Few words, many passages: long postings, many ties, and terms that stop being walked part way through.
+    const few = fc.array(fc.constantFrom('council', 'children', 'ofsted', 'board', 'report'), { minLength: 1, maxLength: 6 }).map((w) => `${w.join(' ')}.`);
+    fc.assert(
+      fc.property(fc.array(few, { minLength: 1, maxLength: 300 }), few, fc.integer({ min: 1, max: 60 }), (texts, question, k) => {
+        const hits = lexicalIndex(buildLexicalData(texts)).search(queryTerms(question), k);
+        const exhaustive = texts
+          .map((_, position) => ({ position, score: hits.scoreOf(position) }))
+          .filter((p) => p.score > 0)
+          .sort((a, b) => b.score - a.score || a.position - b.position)
+          .slice(0, k)
+          .map((p) => p.position);
+        expect(hits.best).toEqual(exhaustive);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('ranks the passage with the rarer term above one with only a common term', () => {
     const texts = ['The council met.', 'The council met again.', 'The council rated the service inadequate.'];
     const hits = lexicalIndex(buildLexicalData(texts)).search(queryTerms('Was the service inadequate?'), 10);

@@ -122,7 +122,6 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
   let total = 0;
   for (const length of data.lengths) total += length;
   const averageLength = total / Math.max(passageCount, 1);
-  let scratch: { scores: Float64Array; matched: Uint16Array } | undefined;
   const documentFrequency = (term: string) => {
     const i = ids.get(term);
     return i === undefined ? 0 : data.offsets[i + 1]! - data.offsets[i]!;
@@ -151,42 +150,114 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
         const norm = K * (1 - B + (B * data.lengths[data.postings[at]!]!) / averageLength);
         return idf * (D + (tf * (K + 1)) / (tf + norm));
       };
-      // Every posting of every term, summed in flat arrays kept between searches: in a 2-million-sentence archive a
-      // common word has ~100 k postings, and two fresh arrays of the archive's length per query were 20 MB of garbage.
-      const { scores, matched } = (scratch ??= { scores: new Float64Array(passageCount), matched: new Uint16Array(passageCount) });
-      const touched: number[] = [];
-      for (const { from, to, idf } of query) {
-        for (let at = from; at < to; at++) {
-          const position = data.postings[at]!;
-          if (matched[position] === 0) touched.push(position);
-          matched[position]!++;
-          scores[position]! += weight(at, idf);
-        }
-      }
-      for (const position of touched) scores[position]! *= matched[position]!;
-      const best = bestOf(touched, scores, k);
-      for (const position of touched) {
-        scores[position] = 0;
-        matched[position] = 0;
-      }
-      return {
-        best,
-        // Summed in the same order as above, so equal to the score the ranking used, bit for bit.
-        scoreOf(position) {
-          let score = 0;
-          let count = 0;
-          for (const { from, to, idf } of query) {
-            const at = firstAtOrAfter(data.postings, from, to, position);
-            if (at < to && data.postings[at] === position) {
-              score += weight(at, idf);
-              count++;
-            }
-          }
-          return score * count;
-        },
-      };
+      return { best: maxScoreBest(query, k, weight, data.postings), scoreOf: (position) => scoreAt(query, position, weight, data.postings) };
     },
   };
+}
+
+interface QueryTerm {
+  /** The term's postings are [from, to). */
+  from: number;
+  to: number;
+  idf: number;
+}
+
+/**
+ * A passage's score: its terms' weights summed in query order (the order
+ * every score here is summed in, so the ranking's and this agree bit for
+ * bit), times how many of the terms it holds.
+ */
+function scoreAt(query: readonly QueryTerm[], position: number, weight: (at: number, idf: number) => number, postings: Uint32Array): number {
+  let score = 0;
+  let count = 0;
+  for (const { from, to, idf } of query) {
+    const at = firstAtOrAfter(postings, from, to, position);
+    if (at < to && postings[at] === position) {
+      score += weight(at, idf);
+      count++;
+    }
+  }
+  return score * count;
+}
+
+/**
+ * The k best passages, exactly as scoring every posting would rank them (ties:
+ * lower position first), by MaxScore: a term's weight is below idf·(D + K + 1),
+ * so once k passages are held, a passage holding only the terms whose bounds
+ * cannot reach the k-th score is never looked at. Their postings, a common
+ * word's tens of thousands in a large archive, are then only searched for
+ * the passages the rarer terms lead to.
+ */
+function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: number, idf: number) => number, postings: Uint32Array): number[] {
+  const best: number[] = [];
+  const bestScores: number[] = [];
+  if (k <= 0) return best;
+  // Lowest bound first: the terms that stop being worth walking go first.
+  const terms = query.map((term, q) => ({ ...term, q, bound: term.idf * (D + K + 1), cursor: term.from })).sort((a, b) => a.bound - b.bound);
+  /** ceiling[i]: the highest score of a passage holding no terms but terms[0..i]. */
+  const ceiling: number[] = [];
+  let boundSum = 0;
+  terms.forEach((term, i) => ceiling.push((boundSum += term.bound) * (i + 1)));
+  const weights = new Float64Array(query.length);
+  const held = new Uint8Array(query.length);
+  /** terms[0..walkFrom) are only searched, never walked; searchedBound is the sum of their bounds. */
+  let walkFrom = 0;
+  let searchedBound = 0;
+  for (;;) {
+    let position = Infinity;
+    for (let i = walkFrom; i < terms.length; i++) {
+      const term = terms[i]!;
+      if (term.cursor < term.to) position = Math.min(position, postings[term.cursor]!);
+    }
+    if (position === Infinity) break;
+    held.fill(0);
+    let walkedSum = 0;
+    let walkedCount = 0;
+    for (let i = walkFrom; i < terms.length; i++) {
+      const term = terms[i]!;
+      if (term.cursor < term.to && postings[term.cursor] === position) {
+        weights[term.q] = weight(term.cursor, term.idf);
+        held[term.q] = 1;
+        walkedSum += weights[term.q]!;
+        walkedCount++;
+        term.cursor++;
+      }
+    }
+    const full = best.length === k;
+    // Even holding every searched term it could not reach the k-th score: skip the searches.
+    if (full && walkFrom > 0 && (walkedSum + searchedBound) * (walkedCount + walkFrom) < bestScores[k - 1]!) continue;
+    for (let i = 0; i < walkFrom; i++) {
+      const term = terms[i]!;
+      term.cursor = firstAtOrAfter(postings, term.cursor, term.to, position);
+      if (term.cursor < term.to && postings[term.cursor] === position) {
+        weights[term.q] = weight(term.cursor, term.idf);
+        held[term.q] = 1;
+      }
+    }
+    let score = 0;
+    let count = 0;
+    for (let q = 0; q < query.length; q++) {
+      if (held[q]) {
+        score += weights[q]!;
+        count++;
+      }
+    }
+    score *= count;
+    // Positions come in ascending order, so an equal score never displaces one already held (lower position first).
+    if (full && !(score > bestScores[k - 1]!)) continue;
+    let at = full ? k - 1 : best.length;
+    while (at > 0 && score > bestScores[at - 1]!) {
+      best[at] = best[at - 1]!;
+      bestScores[at] = bestScores[at - 1]!;
+      at--;
+    }
+    best[at] = position;
+    bestScores[at] = score;
+    if (best.length === k) {
+      while (walkFrom < terms.length && ceiling[walkFrom]! < bestScores[k - 1]!) searchedBound += terms[walkFrom++]!.bound;
+    }
+  }
+  return best;
 }
 
 /** The first index in [lo, hi) of the ascending `sorted` whose value is at least `value` (hi when none is). */
@@ -197,20 +268,4 @@ function firstAtOrAfter(sorted: Uint32Array, lo: number, hi: number, value: numb
     else hi = mid;
   }
   return lo;
-}
-
-/** The k highest-scoring positions, best first (ties: lower position first), without sorting them all. */
-function bestOf(positions: readonly number[], scores: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  const before = (a: number, b: number) => scores[a]! > scores[b]! || (scores[a] === scores[b] && a < b);
-  for (const position of positions) {
-    if (best.length === k && !before(position, best[k - 1]!)) continue;
-    let at = best.length === k ? k - 1 : best.length;
-    while (at > 0 && before(position, best[at - 1]!)) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = position;
-  }
-  return best.slice(0, k);
 }
