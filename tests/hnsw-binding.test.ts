@@ -1,0 +1,88 @@
+/**
+ * The installed hnswlib-node carries patches/hnswlib-node+3.0.0.patch
+ * (docs/architecture.md): a loaded graph's base layer is mapped from its file,
+ * it loads full, a build can still grow and save it, and a damaged file is
+ * still refused. If the patch did not apply at install, the first test says so.
+ */
+import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { describe, expect, it } from 'vitest';
+import { scratch } from './support/temp.js';
+
+const DIMS = 8;
+const COUNT = 300;
+
+/** A unit vector per label, spread so that each label is its own nearest neighbour. */
+function vector(label: number): number[] {
+  const v = Array.from({ length: DIMS }, (_, i) => Math.sin(label * 1.7 + i * 0.9) + (i === label % DIMS ? 2 : 0));
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+async function savedGraph(): Promise<string> {
+  const { dir } = await scratch(false);
+  const graph = new hnswlib.HierarchicalNSW('cosine', DIMS);
+  // Room for more than it holds, as a build leaves after growing a graph.
+  graph.initIndex({ maxElements: COUNT * 2, m: 8, efConstruction: 50, randomSeed: 1 });
+  for (let label = 0; label < COUNT; label++) graph.addPoint(vector(label), label);
+  graph.markDelete(7);
+  const file = join(dir, 'hnsw.bin');
+  await graph.writeIndex(file);
+  return file;
+}
+
+async function loaded(file: string): Promise<hnswlib.HierarchicalNSW> {
+  const graph = new hnswlib.HierarchicalNSW('cosine', DIMS);
+  await graph.readIndex(file);
+  graph.setEf(100);
+  return graph;
+}
+
+describe('the patched HNSW binding', () => {
+  it('loads a graph full, with every point, its labels and its deletion marks, and searches it as it was saved', async () => {
+    const graph = await loaded(await savedGraph());
+    // Mapped graphs load with no spare room (the patch); upstream kept the saved capacity, 600.
+    expect(graph.getMaxElements()).toBe(COUNT);
+    expect(graph.getCurrentCount()).toBe(COUNT);
+    expect(new Set(graph.getIdsList())).toEqual(new Set(Array.from({ length: COUNT }, (_, label) => label)));
+    for (const label of [0, 1, 150, 299]) expect(graph.searchKnn(vector(label), 1).neighbors).toEqual([label]);
+    // Deleted before saving: marked still after loading, so never found (unmarked, it is its own nearest).
+    expect(graph.searchKnn(vector(7), 5).neighbors).not.toContain(7);
+    graph.unmarkDelete(7);
+    expect(graph.searchKnn(vector(7), 1).neighbors).toEqual([7]);
+  });
+
+  it('lets a build delete, grow, add and save a loaded graph, and leaves the file it was loaded from as it was', async () => {
+    const file = await savedGraph();
+    const before = await readFile(file);
+    const graph = await loaded(file);
+    graph.markDelete(3);
+    expect(() => graph.addPoint(vector(COUNT), COUNT)).toThrow(/exceeds the specified limit/);
+    graph.resizeIndex(COUNT + 10);
+    graph.addPoint(vector(COUNT), COUNT);
+    const next = join(file, '..', 'next.bin');
+    await graph.writeIndex(next);
+    expect(await readFile(file)).toEqual(before);
+    const reloaded = await loaded(next);
+    expect(reloaded.searchKnn(vector(COUNT), 1).neighbors).toEqual([COUNT]);
+    expect(reloaded.searchKnn(vector(3), 5).neighbors).not.toContain(3);
+    expect(reloaded.searchKnn(vector(150), 1).neighbors).toEqual([150]);
+  });
+
+  it('refuses a graph file cut short anywhere, or with a link list whose length no level has', async () => {
+    const file = await savedGraph();
+    const whole = await readFile(file);
+    for (const cut of [96, 96 + 1000, whole.length - 4, whole.length - 1]) {
+      await writeFile(file, whole);
+      await truncate(file, cut);
+      await expect(loaded(file)).rejects.toThrow(/corrupted or unsupported/);
+    }
+    // The first element's upper-level list length, right after the level-0 blocks, made odd.
+    const damaged = Buffer.from(whole);
+    const levelZero = 96 + COUNT * Number(whole.readBigUInt64LE(24));
+    damaged.writeUInt32LE(3, levelZero);
+    await writeFile(file, damaged);
+    await expect(loaded(file)).rejects.toThrow(/corrupted or unsupported/);
+  });
+});
