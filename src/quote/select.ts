@@ -59,8 +59,10 @@ function wordSet(text: string): Set<string> {
 
 /** Jaccard similarity of the word sets above 0.8. */
 export function nearDuplicate(a: string, b: string): boolean {
-  const x = wordSet(a);
-  const y = wordSet(b);
+  return similarWords(wordSet(a), wordSet(b));
+}
+
+function similarWords(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
   let shared = 0;
   for (const word of x) if (y.has(word)) shared++;
   const union = x.size + y.size - shared;
@@ -99,6 +101,8 @@ export function highlights(
 
 export function selectQuotes({ sentences, documents, ranked, top, answering = () => [] }: SelectInput): Quote[] {
   const quotes: Quote[] = [];
+  // Each quote's words, found once: an archive with many wire copies compares every candidate against every quote.
+  const quoteWords: Set<string>[] = [];
   const usedParagraphs = new Set<string>();
   for (const { position, score } of ranked) {
     if (quotes.length >= top) break;
@@ -109,7 +113,9 @@ export function selectQuotes({ sentences, documents, ranked, top, answering = ()
     const { first, last } = expandQuote(sentences, position);
     const text = joinSentences(sentences, first, last);
     // The same wire copy in two files is one answer, not two.
-    if (quotes.some((q) => nearDuplicate(q.text, text))) continue;
+    const words = wordSet(text);
+    if (quoteWords.some((kept) => similarWords(kept, words))) continue;
+    quoteWords.push(words);
     const { name, meta } = documents[sentence.doc]!;
     const marked = highlights(sentences, first, last, answering);
     quotes.push({
