@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readCorpus } from '../src/corpus/read.js';
+import { corpusStamps, readCorpus } from '../src/corpus/read.js';
 import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
@@ -217,6 +217,22 @@ describe('corpus input', () => {
     await mkdir(empty);
     const error = await errorOf(buildIndex({ corpusDir: empty, indexDir: paths.indexDir, embedder: fakeEmbedder() }));
     expect(error.code).toBe('EMPTY_CORPUS');
+  });
+
+  it('stamps every document, and a document\'s stamp changes when its sidecar appears or changes', async () => {
+    const before = await corpusStamps(paths.corpusDir);
+    const { documents } = await readCorpus(paths.corpusDir);
+    expect([...before.keys()]).toEqual(documents.map((d) => d.name));
+    const sidecar = join(paths.corpusDir, `${CHANGED}.meta.json`);
+    await writeFile(sidecar, JSON.stringify({ publisher: 'Override Weekly' }));
+    const added = await corpusStamps(paths.corpusDir);
+    await writeFile(sidecar, JSON.stringify({ publisher: 'Override Weekly, corrected' }));
+    const edited = await corpusStamps(paths.corpusDir);
+    expect(added.get(CHANGED)).not.toBe(before.get(CHANGED));
+    expect(edited.get(CHANGED)).not.toBe(added.get(CHANGED));
+    // The sidecar is not a document, and the other documents' stamps did not move.
+    expect([...edited.keys()]).toEqual([...before.keys()]);
+    for (const name of before.keys()) if (name !== CHANGED) expect(edited.get(name)).toBe(before.get(name));
   });
 
   it('lets a sidecar override metadata, and reads HTML pages as text', async () => {

@@ -51,21 +51,27 @@ export function documentText(name: string, bytes: Buffer): { text: string; meta:
   return /\.html?$/i.test(name) ? htmlToText(decoded.text) : { text: decoded.text, meta: {} };
 }
 
-async function documentNames(dir: string): Promise<string[]> {
+/** The documents in the folder, sorted, and which of them the listing shows a sidecar for. */
+async function documentNames(dir: string): Promise<{ names: string[]; withSidecar: Set<string> }> {
   let entries: string[];
   try {
     entries = (await readdir(dir)).sort();
   } catch (error) {
     throw fail((error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'CORPUS_NOT_FOLDER' : 'CORPUS_MISSING', dir);
   }
-  return entries.filter((name) => !name.endsWith(SIDECAR) && !name.startsWith('.') && DOCUMENT_EXTENSIONS.has(extname(name).toLowerCase()));
+  const names = entries.filter((name) => !name.endsWith(SIDECAR) && !name.startsWith('.') && DOCUMENT_EXTENSIONS.has(extname(name).toLowerCase()));
+  const sidecars = new Set(entries.filter((name) => name.endsWith(SIDECAR)));
+  return { names, withSidecar: new Set(names.filter((name) => sidecars.has(`${name}${SIDECAR}`))) };
 }
 
-/** "size:mtime" of a document plus its sidecar's, or undefined when it is not a regular file. */
-async function stampOf(dir: string, name: string): Promise<string | undefined> {
+/**
+ * "size:mtime" of a document plus its sidecar's, or undefined when it is not a regular file. Only a sidecar
+ * the listing showed is looked up: a failed stat per document was half the stats of a start, and the slower half.
+ */
+async function stampOf(dir: string, name: string, withSidecar: ReadonlySet<string>): Promise<string | undefined> {
   const file = await stat(join(dir, name));
   if (!file.isFile()) return undefined;
-  const sidecar = await stat(join(dir, `${name}${SIDECAR}`)).catch(() => undefined);
+  const sidecar = withSidecar.has(name) ? await stat(join(dir, `${name}${SIDECAR}`)).catch(() => undefined) : undefined;
   return `${file.size}:${file.mtimeMs}${sidecar ? `+${sidecar.size}:${sidecar.mtimeMs}` : ''}`;
 }
 
@@ -74,23 +80,27 @@ async function stampOf(dir: string, name: string): Promise<string | undefined> {
  * tell that nothing changed since an index recorded the same stamps.
  */
 export async function corpusStamps(dir: string): Promise<Map<string, string>> {
-  const stamps = new Map<string, string>();
-  for (const name of await documentNames(dir)) {
-    const stamp = await stampOf(dir, name).catch(() => undefined);
-    if (stamp) stamps.set(name, stamp);
+  const { names, withSidecar } = await documentNames(dir);
+  const stamps: (string | undefined)[] = [];
+  // A slice of stats at a time, not one after another: 7,555 files took 0.38 s of a 2 M-sentence archive's start
+  // one by one; libuv's threads overlap them. Bounded, so a huge folder never queues one promise per file at once.
+  const SLICE = 256;
+  for (let first = 0; first < names.length; first += SLICE) {
+    stamps.push(...(await Promise.all(names.slice(first, first + SLICE).map((name) => stampOf(dir, name, withSidecar).catch(() => undefined)))));
   }
-  return stamps;
+  return new Map(names.flatMap((name, i) => (stamps[i] ? [[name, stamps[i]] as const] : [])));
 }
 
 export async function readCorpus(dir: string): Promise<CorpusRead> {
   const documents: SourceDocument[] = [];
   const warnings: string[] = [];
-  for (const name of await documentNames(dir)) {
+  const { names, withSidecar } = await documentNames(dir);
+  for (const name of names) {
     const path = join(dir, name);
     let bytes: Buffer;
     let stamp: string | undefined;
     try {
-      stamp = await stampOf(dir, name);
+      stamp = await stampOf(dir, name, withSidecar);
       if (!stamp) continue;
       bytes = await readFile(path);
     } catch (error) {
