@@ -78,21 +78,24 @@ async function recallAt10(
     exact[p]!.labels.map((label, i) => ({ label, distance: exact[p]!.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS),
   );
   /** Recall@10 and the median search time at the graph's current ef. */
+  /** Recall@10 over the question probes, the sentence probes and both, and the median search time, at the graph's current ef. */
   const measure = () => {
-    let hits = 0;
-    let expected = 0;
+    const hits = { question: 0, sentence: 0 };
+    const expected = { question: 0, sentence: 0 };
     const times: number[] = [];
     probes.forEach(({ vector, self }, p) => {
+      const kind = self < 0 ? 'question' : 'sentence';
       const truth = truths[p]!;
       const started = performance.now();
       const found = index.graph.searchKnn(Array.from(vector), NEIGHBOURS + 1);
       times.push(performance.now() - started);
       const approx = found.neighbors.map((label, i) => ({ label, distance: found.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS);
       const bound = truth.at(-1)!.distance + 1e-6;
-      hits += approx.filter((n) => n.distance <= bound).length;
-      expected += truth.length;
+      hits[kind] += approx.filter((n) => n.distance <= bound).length;
+      expected[kind] += truth.length;
     });
-    return { recall: hits / expected, knnMs: percentile(times, 50) };
+    const recall = (hits.question + hits.sentence) / (expected.question + expected.sentence);
+    return { recall, questions: hits.question / expected.question, sentences: hits.sentence / expected.sentence, knnMs: percentile(times, 50) };
   };
   const engineEf = index.graph.getEf();
   const atEngineEf = measure();
