@@ -12,8 +12,9 @@
  *   blob[offsets[4i + s], offsets[4i + s + 1]), byte offsets into
  *   the UTF-8 blob, which ends the file.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { z } from 'zod';
+import { closeWhenCollected, readFully } from '../fs/positional.js';
 import type { Passage, StoredDocument } from './format.js';
 import { documentsSchema } from './format.js';
 import { RESIDENT_BYTES } from './vectors-file.js';
@@ -143,17 +144,21 @@ export class PassageTable implements Iterable<Passage> {
   /** Builds a passage from `strings`, the blob's bytes from offset `from` on. */
   private build(position: number, strings: Buffer, from: number): Passage {
     const { label, doc, start, end, paragraph } = this.numbers;
+    /** Where string s of this passage lies in `strings`. */
+    const span = (s: number): [number, number] => [
+      this.offsets[STRINGS.length * position + s]! - from,
+      this.offsets[STRINGS.length * position + s + 1]! - from,
+    ];
     const string = (s: number) => {
-      const a = this.offsets[STRINGS.length * position + s]! - from;
-      const b = this.offsets[STRINGS.length * position + s + 1]! - from;
+      const [a, b] = span(s);
       // Most passages have no tags or context and end a paragraph: '' without a call into the decoder.
       return a === b ? '' : strings.toString('utf8', a, b);
     };
-    const tags = string(TAGS);
-    if (!this.tagsChecked && !allTagBytes(Buffer.from(tags))) throw new RangeError(`passages.${position}: its tags hold a byte no tag has`);
+    // The stored bytes are checked, before any decoding.
+    if (!this.tagsChecked && !allTagBytes(strings, ...span(TAGS))) throw new RangeError(`passages.${position}: its tags hold a byte no tag has`);
     return {
       label: label[position]!, doc: doc[position]!, start: start[position]!, end: end[position]!, paragraph: paragraph[position]!,
-      text: string(0), after: string(1), tags, context: string(3),
+      text: string(0), after: string(1), tags: string(TAGS), context: string(3),
     };
   }
 
@@ -252,21 +257,10 @@ export function decodePassages(bytes: Buffer, labelCount: number): PassageTable 
   return decode(bytes.subarray(0, Math.min(blobAt, bytes.length)), bytes.length, (from, to) => blob.subarray(from, to), blob, labelCount);
 }
 
-/**
- * The descriptor of a table read from disk is closed when the table is
- * collected (an index replaced by a rebuild); while open it also keeps the
- * file readable after a later build removes its folder.
- */
-const descriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
-
+/** `length` bytes of the file from `position`, in a buffer of their own (never pooled, so 4-byte aligned for typed-array views). */
 function readExactly(fd: number, length: number, position: number): Buffer {
-  // Buffer.alloc, never pooled: typed-array views of it are 4-byte aligned.
   const bytes = Buffer.alloc(length);
-  for (let done = 0; done < length; ) {
-    const read = readSync(fd, bytes, done, length - done, position + done);
-    if (read === 0) throw new Error(`ends at byte ${position + done}`);
-    done += read;
-  }
+  readFully(fd, bytes, position);
   return bytes;
 }
 
@@ -284,7 +278,7 @@ export function openPassages(file: string, labelCount: number, residentBytes = R
     const { blobAt } = layoutOf(readExactly(fd, Math.min(HEADER, size), 0));
     const head = readExactly(fd, Math.min(blobAt, size), 0);
     const table = decode(head, size, (from, to) => readExactly(fd, to - from, blobAt + from), undefined, labelCount);
-    descriptors.register(table, fd);
+    closeWhenCollected(table, fd);
     onDisk = true;
     return table;
   } finally {

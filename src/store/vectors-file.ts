@@ -9,7 +9,8 @@
  * touches a few hundred rows in a few dozen runs (a sentence's paragraph
  * neighbours are adjacent), and hnswlib's getPoint measured 30–60 µs a row.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeWhenCollected, readFully } from '../fs/positional.js';
 
 export interface VectorRows {
   readonly dims: number;
@@ -26,25 +27,6 @@ export interface VectorRows {
 export const RESIDENT_BYTES = 256 * 2 ** 20;
 /** Rows between two wanted ones read through rather than read apart: a read costs as much as ~10 rows of bytes. */
 const GAP_ROWS = 8;
-/** Node refuses a single read of 2 GiB or more; a 2-million-row file is 3 GB. */
-const READ_CAP = 2 ** 30;
-
-/**
- * The descriptor is closed when the reader is collected (an index replaced
- * by a rebuild): a reader holds no more than the generation it answers from.
- * An open descriptor also keeps the file readable after a later build removes
- * its folder, as readers still answering from it need.
- */
-const descriptors = new FinalizationRegistry<number>((fd) => closeSync(fd));
-
-function readFully(fd: number, into: Float32Array, at: number): void {
-  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-  for (let done = 0; done < bytes.length; ) {
-    const read = readSync(fd, bytes, done, Math.min(bytes.length - done, READ_CAP), at + done);
-    if (read === 0) throw new Error(`ends at byte ${at + done}`);
-    done += read;
-  }
-}
 
 /**
  * Opens the file and checks its size; throws (plain errors: the caller names
@@ -103,6 +85,6 @@ export function openVectorRows(file: string, dims: number, rows: number, residen
     },
     readRows,
   };
-  descriptors.register(reader, fd);
+  closeWhenCollected(reader, fd);
   return reader;
 }
