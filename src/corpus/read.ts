@@ -112,7 +112,8 @@ export async function readCorpus(dir: string): Promise<CorpusRead> {
       warnings.push(fail('UNREADABLE_DOCUMENT', name, page.error).message);
       continue;
     }
-    const sidecar = await readSidecar(dir, name, warnings);
+    // The sidecar the stamp saw, and no other: a document's stamp and its hash describe the same files.
+    const sidecar = withSidecar.has(name) ? await readSidecar(dir, name, warnings) : {};
     documents.push({
       name,
       text: page.text,
