@@ -122,6 +122,27 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
   let total = 0;
   for (const length of data.lengths) total += length;
   const averageLength = total / Math.max(passageCount, 1);
+  /**
+   * Per term, the largest tf part of a weight among its postings (NaN until
+   * a query needs it). The bound a term can add, idf·(D + this), is what
+   * MaxScore prunes with: far tighter than the tf → ∞ limit idf·(D + K + 1),
+   * since a sentence's term is rarely repeated. Found on a term's first
+   * query, one pass over its postings; one float a term.
+   */
+  const largestPart = new Float64Array(data.terms.length).fill(NaN);
+  const tfPart = (at: number) => {
+    const tf = data.frequencies[at]!;
+    return (tf * (K + 1)) / (tf + K * (1 - B + (B * data.lengths[data.postings[at]!]!) / averageLength));
+  };
+  const termBound = (i: number, idf: number) => {
+    if (Number.isNaN(largestPart[i])) {
+      let largest = 0;
+      for (let at = data.offsets[i]!; at < data.offsets[i + 1]!; at++) largest = Math.max(largest, tfPart(at));
+      largestPart[i] = largest;
+    }
+    // A hair above the largest weight, so a bound summed in another order than a score still exceeds it.
+    return idf * (D + largestPart[i]!) * (1 + 1e-9);
+  };
   const documentFrequency = (term: string) => {
     const i = ids.get(term);
     return i === undefined ? 0 : data.offsets[i + 1]! - data.offsets[i]!;
@@ -142,14 +163,11 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
         if (i === undefined) return [];
         const from = data.offsets[i]!;
         const to = data.offsets[i + 1]!;
-        return [{ from, to, idf: Math.log(1 + (passageCount - (to - from) + 0.5) / (to - from + 0.5)) }];
+        const idf = Math.log(1 + (passageCount - (to - from) + 0.5) / (to - from + 0.5));
+        return [{ from, to, idf, bound: termBound(i, idf) }];
       });
-      /** What the posting at `at` adds to its passage's score. */
-      const weight = (at: number, idf: number) => {
-        const tf = data.frequencies[at]!;
-        const norm = K * (1 - B + (B * data.lengths[data.postings[at]!]!) / averageLength);
-        return idf * (D + (tf * (K + 1)) / (tf + norm));
-      };
+      /** What the posting at `at` adds to its passage's score (the expression termBound takes the largest of). */
+      const weight = (at: number, idf: number) => idf * (D + tfPart(at));
       return { best: maxScoreBest(query, k, weight, data.postings), scoreOf: (position) => scoreAt(query, position, weight, data.postings) };
     },
   };
@@ -160,6 +178,8 @@ interface QueryTerm {
   from: number;
   to: number;
   idf: number;
+  /** No posting of the term weighs more. */
+  bound: number;
 }
 
 /**
@@ -182,69 +202,79 @@ function scoreAt(query: readonly QueryTerm[], position: number, weight: (at: num
 
 /**
  * The k best passages, exactly as scoring every posting would rank them (ties:
- * lower position first), by MaxScore: a term's weight is below idf·(D + K + 1),
+ * lower position first), by MaxScore: no weight of a term exceeds its bound,
  * so once k passages are held, a passage holding only the terms whose bounds
  * cannot reach the k-th score is never looked at. Their postings, a common
  * word's tens of thousands in a large archive, are then only searched for
- * the passages the rarer terms lead to.
+ * the passages the rarer terms lead to, and not at all for a passage that
+ * could not reach the k-th score even holding them.
  */
 function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: number, idf: number) => number, postings: Uint32Array): number[] {
   const best: number[] = [];
   const bestScores: number[] = [];
   if (k <= 0) return best;
-  // Lowest bound first: the terms that stop being worth walking go first.
-  const terms = query.map((term, q) => ({ ...term, q, bound: term.idf * (D + K + 1), cursor: term.from })).sort((a, b) => a.bound - b.bound);
-  /** ceiling[i]: the highest score of a passage holding no terms but terms[0..i]. */
-  const ceiling: number[] = [];
+  // Lowest bound first: the terms that stop being worth walking go first. The per-term state is kept in typed
+  // arrays indexed by that order (q: the term's place in the query), since this loop runs once per posting.
+  const order = query.map((_, q) => q).sort((a, b) => query[a]!.bound - query[b]!.bound);
+  const n = order.length;
+  const q = Int32Array.from(order);
+  const cursor = Int32Array.from(order, (t) => query[t]!.from);
+  const to = Int32Array.from(order, (t) => query[t]!.to);
+  const idf = Float64Array.from(order, (t) => query[t]!.idf);
+  const bound = Float64Array.from(order, (t) => query[t]!.bound);
+  /** ceiling[i]: the highest score of a passage holding no terms but those sorted before i, and i. */
+  const ceiling = new Float64Array(n);
   let boundSum = 0;
-  terms.forEach((term, i) => ceiling.push((boundSum += term.bound) * (i + 1)));
-  const weights = new Float64Array(query.length);
-  const held = new Uint8Array(query.length);
-  /** terms[0..walkFrom) are only searched, never walked; searchedBound is the sum of their bounds. */
+  for (let i = 0; i < n; i++) ceiling[i] = (boundSum += bound[i]!) * (i + 1);
+  /** By query place: the weight a term adds to the current passage, and the position it was last found at. */
+  const weights = new Float64Array(n);
+  const heldAt = new Int32Array(n).fill(-1);
+  /** Sorted terms [0, walkFrom) are only searched, never walked; searchedBound is the sum of their bounds. */
   let walkFrom = 0;
   let searchedBound = 0;
+  let threshold = -Infinity;
   for (;;) {
-    let position = Infinity;
-    for (let i = walkFrom; i < terms.length; i++) {
-      const term = terms[i]!;
-      if (term.cursor < term.to) position = Math.min(position, postings[term.cursor]!);
-    }
-    if (position === Infinity) break;
-    held.fill(0);
-    let walkedSum = 0;
-    let walkedCount = 0;
-    for (let i = walkFrom; i < terms.length; i++) {
-      const term = terms[i]!;
-      if (term.cursor < term.to && postings[term.cursor] === position) {
-        weights[term.q] = weight(term.cursor, term.idf);
-        held[term.q] = 1;
-        walkedSum += weights[term.q]!;
-        walkedCount++;
-        term.cursor++;
+    let position = 0x7fffffff;
+    for (let i = walkFrom; i < n; i++) if (cursor[i]! < to[i]! && postings[cursor[i]!]! < position) position = postings[cursor[i]!]!;
+    if (position === 0x7fffffff) break;
+    let foundSum = 0;
+    let foundCount = 0;
+    for (let i = walkFrom; i < n; i++) {
+      const at = cursor[i]!;
+      if (at < to[i]! && postings[at] === position) {
+        const w = weight(at, idf[i]!);
+        weights[q[i]!] = w;
+        heldAt[q[i]!] = position;
+        foundSum += w;
+        foundCount++;
+        cursor[i] = at + 1;
       }
     }
     const full = best.length === k;
-    // Even holding every searched term it could not reach the k-th score: skip the searches.
-    if (full && walkFrom > 0 && (walkedSum + searchedBound) * (walkedCount + walkFrom) < bestScores[k - 1]!) continue;
-    for (let i = 0; i < walkFrom; i++) {
-      const term = terms[i]!;
-      term.cursor = firstAtOrAfter(postings, term.cursor, term.to, position);
-      if (term.cursor < term.to && postings[term.cursor] === position) {
-        weights[term.q] = weight(term.cursor, term.idf);
-        held[term.q] = 1;
+    // The searched terms, largest bound first; before each, whether holding every one left could still reach the
+    // k-th score. When not, the passage is dropped without searching the rest (the commonest terms, last).
+    let unsearchedBound = searchedBound;
+    let i = walkFrom - 1;
+    for (; i >= 0; i--) {
+      if (full && (foundSum + unsearchedBound) * (foundCount + i + 1) < threshold) break;
+      unsearchedBound -= bound[i]!;
+      const at = gallopTo(postings, cursor[i]!, to[i]!, position);
+      cursor[i] = at;
+      if (at < to[i]! && postings[at] === position) {
+        const w = weight(at, idf[i]!);
+        weights[q[i]!] = w;
+        heldAt[q[i]!] = position;
+        foundSum += w;
+        foundCount++;
       }
     }
+    if (i >= 0) continue;
+    // The score as scoreAt sums it: in query order.
     let score = 0;
-    let count = 0;
-    for (let q = 0; q < query.length; q++) {
-      if (held[q]) {
-        score += weights[q]!;
-        count++;
-      }
-    }
-    score *= count;
+    for (let t = 0; t < n; t++) if (heldAt[t] === position) score += weights[t]!;
+    score *= foundCount;
     // Positions come in ascending order, so an equal score never displaces one already held (lower position first).
-    if (full && !(score > bestScores[k - 1]!)) continue;
+    if (full && !(score > threshold)) continue;
     let at = full ? k - 1 : best.length;
     while (at > 0 && score > bestScores[at - 1]!) {
       best[at] = best[at - 1]!;
@@ -254,10 +284,25 @@ function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: numbe
     best[at] = position;
     bestScores[at] = score;
     if (best.length === k) {
-      while (walkFrom < terms.length && ceiling[walkFrom]! < bestScores[k - 1]!) searchedBound += terms[walkFrom++]!.bound;
+      threshold = bestScores[k - 1]!;
+      while (walkFrom < n && ceiling[walkFrom]! < threshold) searchedBound += bound[walkFrom++]!;
     }
   }
   return best;
+}
+
+/**
+ * firstAtOrAfter for a cursor that only moves forward, usually by a little:
+ * steps of 1, 2, 4… from `lo` find the range, then a binary search in it,
+ * so a short move costs a few reads instead of log(rest of the postings).
+ */
+function gallopTo(sorted: Uint32Array, lo: number, hi: number, value: number): number {
+  let step = 1;
+  while (lo + step < hi && sorted[lo + step]! < value) {
+    lo += step;
+    step *= 2;
+  }
+  return firstAtOrAfter(sorted, lo, Math.min(lo + step + 1, hi), value);
 }
 
 /** The first index in [lo, hi) of the ascending `sorted` whose value is at least `value` (hi when none is). */
