@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../scripts/bench.js';
 import { benchEmbedder, perFourfold, perLabel } from '../scripts/bench-scale.js';
+import { HNSW_DEFAULTS } from '../src/store/format.js';
 
 describe('bench', () => {
   it('measures every reported key on two addresses', async () => {
@@ -26,7 +27,7 @@ describe('scale bench', () => {
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
   it('splits every text to embed per label, the first occurrence keeping the real vector', () => {
-    const plan = { passages: [], labelCount: 5, rebuildGraph: true, deletions: [], deletedCount: 0, copies: [], toEmbed: [{ text: 'A.', labels: [0, 3] }, { text: 'B.', labels: [1] }] };
+    const plan = { passages: [], labelCount: 5, rebuildGraph: true, hnsw: HNSW_DEFAULTS, deletions: [], deletedCount: 0, copies: [], toEmbed: [{ text: 'A.', labels: [0, 3] }, { text: 'B.', labels: [1] }] };
     expect(perLabel(plan).toEmbed).toEqual([
       { text: '0\u00000\u0000A.', labels: [0] },
       { text: '1\u00003\u0000A.', labels: [3] },

@@ -1,6 +1,6 @@
 /** The build plan, decided without a model, a graph or a file: which labels survive, what is copied, what is embedded. */
 import { describe, expect, it } from 'vitest';
-import type { Passage } from '../src/store/format.js';
+import { DENSER_GRAPH, DENSER_GRAPH_FROM, graphParameters, HNSW_DEFAULTS, type GraphParameters, type Passage } from '../src/store/format.js';
 import { planBuild, type PlannedDocument, type PreviousIndex } from '../src/store/plan.js';
 
 /** One paragraph per sentence, laid out in order: enough for the plan, which reads only text, offsets and paragraphs. */
@@ -15,10 +15,10 @@ function doc(name: string, texts: string[]): PlannedDocument {
 }
 
 /** What a previous build of these documents would have stored, labels in reading order. */
-function previousOf(documents: PlannedDocument[], deletedCount = 0): PreviousIndex {
+function previousOf(documents: PlannedDocument[], deletedCount = 0, hnsw: GraphParameters = HNSW_DEFAULTS): PreviousIndex {
   const plan = planBuild(documents, undefined);
   return {
-    manifest: { labelCount: plan.labelCount, deletedCount, documents: Object.fromEntries(documents.map((d) => [d.name, { sha256: d.sha256, sentences: d.sentences.length }])) },
+    manifest: { labelCount: plan.labelCount, deletedCount, hnsw, documents: Object.fromEntries(documents.map((d) => [d.name, { sha256: d.sha256, sentences: d.sentences.length }])) },
     documents,
     passages: plan.passages,
   };
@@ -56,5 +56,26 @@ describe('planning a build', () => {
     expect(plan).toMatchObject({ rebuildGraph: true, deletions: [], deletedCount: 0, labelCount: 4 });
     expect(plan.copies).toEqual([[0, 0], [1, 1], [2, 2], [3, 3]]);
     expect(plan.toEmbed).toEqual([]);
+  });
+
+  it('rebuilds a graph sparser than the archive\'s size calls for, and patches one denser than it needs', () => {
+    const before = [doc('a', ['One.', 'Two.'])];
+    const after = [doc('a', ['One.', 'Two.', 'Three.'])];
+    // A graph built with fewer links than a small archive gets: the next update builds it anew, with the defaults.
+    const sparse = planBuild(after, previousOf(before, 0, { ...HNSW_DEFAULTS, m: 8 }));
+    expect(sparse).toMatchObject({ rebuildGraph: true, hnsw: HNSW_DEFAULTS, deletions: [] });
+    // A graph built when the archive was large keeps its links as the archive shrinks: no rebuild to go sparser.
+    const dense = { ...HNSW_DEFAULTS, ...DENSER_GRAPH };
+    expect(planBuild(after, previousOf(before, 0, dense))).toMatchObject({ rebuildGraph: false, hnsw: dense });
+    expect(planBuild(after, previousOf(before))).toMatchObject({ rebuildGraph: false, hnsw: HNSW_DEFAULTS });
+  });
+
+  it('gives archives from DENSER_GRAPH_FROM sentences more links per point and a wider search while linking', () => {
+    expect(graphParameters(DENSER_GRAPH_FROM - 1)).toEqual(HNSW_DEFAULTS);
+    const dense = graphParameters(DENSER_GRAPH_FROM);
+    expect(dense.m).toBeGreaterThan(HNSW_DEFAULTS.m);
+    expect(dense.efConstruction).toBeGreaterThan(HNSW_DEFAULTS.efConstruction);
+    // Only the graph's construction changes: the search's ef and the space are the store's.
+    expect({ ef: dense.ef, space: dense.space }).toEqual({ ef: HNSW_DEFAULTS.ef, space: HNSW_DEFAULTS.space });
   });
 });

@@ -15,7 +15,7 @@ import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
 import { executePlan } from './execute.js';
-import { FORMAT_VERSION, HNSW_DEFAULTS, type Passage } from './format.js';
+import { FORMAT_VERSION, type Passage } from './format.js';
 import { currentGeneration, POINTER, publishGeneration, removeOrphans } from './layout.js';
 import { encodeLexical } from './lexical-file.js';
 import { loadIndex, type LoadedIndex } from './load.js';
@@ -141,7 +141,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
     manifest: {
       format: FORMAT_VERSION,
       model: { id: options.embedder.id, dims: options.embedder.dims },
-      hnsw: HNSW_DEFAULTS,
+      hnsw: plan.hnsw,
       documents: Object.fromEntries(documents.map((d, i) => [d.name, { sha256: d.sha256, stamp: d.stamp, sentences: segmented[i]!.sentences.length }])),
       labelCount: plan.labelCount,
       deletedCount: plan.deletedCount,

@@ -5,7 +5,6 @@
  */
 import hnswlib from 'hnswlib-node';
 import type { Embedder } from '../embed/embedder.js';
-import { HNSW_DEFAULTS } from './format.js';
 import type { BuildPlan } from './plan.js';
 import type { VectorRows } from './vectors-file.js';
 
@@ -51,8 +50,8 @@ function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, di
 
 function graphFor(plan: BuildPlan, previous: PreviousVectors | undefined, dims: number): hnswlib.HierarchicalNSW {
   if (plan.rebuildGraph || !previous) {
-    const graph = new hnswlib.HierarchicalNSW(HNSW_DEFAULTS.space, dims);
-    graph.initIndex({ maxElements: Math.max(plan.labelCount, 1), m: HNSW_DEFAULTS.m, efConstruction: HNSW_DEFAULTS.efConstruction, randomSeed: 100 });
+    const graph = new hnswlib.HierarchicalNSW(plan.hnsw.space, dims);
+    graph.initIndex({ maxElements: Math.max(plan.labelCount, 1), m: plan.hnsw.m, efConstruction: plan.hnsw.efConstruction, randomSeed: 100 });
     return graph;
   }
   const graph = previous.graph;

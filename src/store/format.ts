@@ -18,6 +18,25 @@ export const FORMAT_VERSION = 6;
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
 /**
+ * A graph built for at least this many sentences keeps more links per point
+ * and looks further while linking (DENSER_GRAPH). At 2 M sentences with the
+ * defaults, recall@10 stopped at 0.926 however large the ef: points the graph
+ * never linked well cannot be found by searching harder. M 24 alone gave
+ * 0.958 for 123 MB more RSS. A fitted constant: from `npm run bench --
+ * --scale 500000,2000000` on the synthetic archives (docs/performance.md#scale);
+ * at 500 k the defaults still reach 0.990, so smaller archives keep them.
+ */
+export const DENSER_GRAPH_FROM = 1_000_000;
+export const DENSER_GRAPH = { m: 24, efConstruction: 400 };
+
+export type GraphParameters = typeof HNSW_DEFAULTS;
+
+/** The parameters a graph built for `sentences` points gets. */
+export function graphParameters(sentences: number): GraphParameters {
+  return sentences >= DENSER_GRAPH_FROM ? { ...HNSW_DEFAULTS, ...DENSER_GRAPH } : HNSW_DEFAULTS;
+}
+
+/**
  * Graphs up to this many points are searched at the manifest's ef; larger
  * ones at an ef in proportion to their size. At a fixed ef 100, recall@10
  * fell from 0.996 at 61.6 k sentences to 0.990 at 500 k and 0.834 at 2 M. A

@@ -6,11 +6,13 @@
  *
  * Labels of unchanged sentences survive, so the HNSW graph is patched
  * (markDelete + addPoint) instead of rebuilt, until deletions pile up past a
- * quarter of the graph.
+ * quarter of the graph, or the archive grows into a size that calls for a
+ * denser graph than the one it has (never for a sparser one: an archive
+ * hovering around the size would otherwise rebuild on every update).
  */
 import type { Annotation } from '../annotate/annotate.js';
 import type { Sentence } from '../segment/document.js';
-import type { Manifest, Passage } from './format.js';
+import { graphParameters, type GraphParameters, type Manifest, type Passage } from './format.js';
 
 /** A document as the build will index it: its text and its sentences, annotated. */
 export interface PlannedDocument {
@@ -23,7 +25,7 @@ export interface PlannedDocument {
 
 /** The part of the previous generation a plan reads. */
 export interface PreviousIndex {
-  manifest: Pick<Manifest, 'labelCount' | 'deletedCount' | 'documents'>;
+  manifest: Pick<Manifest, 'labelCount' | 'deletedCount' | 'documents' | 'hnsw'>;
   documents: readonly { name: string }[];
   /** In reading order; read once, front to back (the store's table builds each on the way). */
   passages: Iterable<Passage>;
@@ -36,6 +38,8 @@ export interface BuildPlan {
   labelCount: number;
   /** A new graph (every label fresh), or the previous one patched. */
   rebuildGraph: boolean;
+  /** The graph's parameters: those of the archive's size for a new graph, the previous graph's when patched. */
+  hnsw: GraphParameters;
   /** Labels of the patched graph whose sentences are gone; empty for a new graph. */
   deletions: number[];
   /** Deleted labels in the patched graph after the deletions. */
@@ -65,7 +69,12 @@ function occurrenceCounter(): (doc: string, text: string) => string {
 
 /** `previous` is undefined for a first or forced build: every sentence is then new. */
 export function planBuild(documents: readonly PlannedDocument[], previous: PreviousIndex | undefined): BuildPlan {
-  const rebuildGraph = !previous || previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION;
+  const wanted = graphParameters(documents.reduce((sum, d) => sum + d.sentences.length, 0));
+  const rebuildGraph =
+    !previous ||
+    previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION ||
+    wanted.m > previous.manifest.hnsw.m ||
+    wanted.efConstruction > previous.manifest.hnsw.efConstruction;
   // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
   const embeddedAs = new Map<string, number>();
   const labelByOccurrence = new Map<string, number>();
@@ -112,6 +121,7 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
     passages,
     labelCount: nextLabel,
     rebuildGraph,
+    hnsw: rebuildGraph ? wanted : previous.manifest.hnsw,
     deletions,
     deletedCount: (rebuildGraph ? 0 : previous.manifest.deletedCount) + deletions.length,
     copies,
