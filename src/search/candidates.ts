@@ -8,8 +8,9 @@ import type { SearchIndex } from './index-view.js';
 
 export const CANDIDATES = 40;
 
-export function gatherCandidates(index: SearchIndex, query: Float32Array, lexicalHits: LexicalHits, k = CANDIDATES): number[] {
-  const candidates = new Set<number>(lexicalHits.best.slice(0, k));
-  for (const position of index.nearest(query, Math.min(k, index.passages.length))) candidates.add(position);
+/** The BM25 side is every best match as searched (the engine searches CANDIDATES of them), the HNSW side CANDIDATES. */
+export function gatherCandidates(index: SearchIndex, query: Float32Array, lexicalHits: LexicalHits): number[] {
+  const candidates = new Set<number>(lexicalHits.best);
+  for (const position of index.nearest(query, Math.min(CANDIDATES, index.passages.length))) candidates.add(position);
   return [...candidates];
 }
