@@ -7,8 +7,8 @@
  * (cached under the OS temp folder by model id), and each later copy of a
  * sentence gets that vector slightly perturbed (seeded by its label,
  * renormalised), so the graph sees realistic neighbourhoods instead of
- * exact duplicates. The build runs the real plan → execute → write path.
- * Then: size on disk, cold start of the bundled CLI, a reader's RSS, warm
+ * exact duplicates. The build runs the real plan → execute → write path, in
+ * a child process (scripts/lib/scale-build.ts). Then: size on disk, cold start of the bundled CLI, a reader's RSS, warm
  * latencies and recall@10 against exact search (scripts/lib/scale-reader.ts,
  * a fresh process), and an incremental `index` after one document is edited.
  *
@@ -16,20 +16,14 @@
  *   NODE_OPTIONS=--max-old-space-size=16384 npm run bench -- --scale 2000000
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, PROJECT_ROOT } from '../src/config/env.js';
+import { PROJECT_ROOT } from '../src/config/env.js';
 import { readCorpus } from '../src/corpus/read.js';
-import type { Embedder } from '../src/embed/embedder.js';
-import { openEmbedder } from '../src/open.js';
 import { segmentCorpus } from '../src/segment/document.js';
-import { buildIndex } from '../src/store/build.js';
 import { currentGeneration } from '../src/store/layout.js';
-import type { BuildPlan } from '../src/store/plan.js';
 import { copySotu } from './lib/sotu.js';
-import { seeded } from './lib/random.js';
 import { ARCHIVE_QUESTIONS } from './lib/questions.js';
 
 export interface ScaleOptions {
@@ -40,88 +34,7 @@ export interface ScaleOptions {
   probes: number;
 }
 
-/** Per-dimension noise of a copy's vector: cosine ≈ 0.97 with the original at 384 dimensions, as a near-duplicate sentence. */
-const NOISE = 0.0125;
 const SCALE_ROOT = join(tmpdir(), 'quotebot-scale');
-
-/** The real sentences of the addresses and their vectors, embedded once per model and cached. */
-async function sotuVectors(sourceDir: string, embedder: Embedder): Promise<Map<string, Float32Array>> {
-  const key = createHash('sha256').update(embedder.id).digest('hex').slice(0, 16);
-  const textsFile = join(SCALE_ROOT, `sotu-${key}.texts.json`);
-  const vectorsFile = join(SCALE_ROOT, `sotu-${key}.f32`);
-  const cached = await Promise.all([readFile(textsFile, 'utf8'), readFile(vectorsFile)]).catch(() => undefined);
-  let texts: string[];
-  let vectors: Float32Array;
-  if (cached) {
-    texts = JSON.parse(cached[0]) as string[];
-    vectors = new Float32Array(new Uint8Array(cached[1]).buffer);
-  } else {
-    const { documents } = await readCorpus(sourceDir);
-    texts = [...new Set(segmentCorpus(documents.map((d) => d.text)).flatMap((s) => s.sentences.map((x) => x.text)))];
-    vectors = new Float32Array(texts.length * embedder.dims);
-    (await embedder.embed(texts)).forEach((v, i) => vectors.set(v, i * embedder.dims));
-    // Written under temp names and renamed: an interrupted run leaves no half cache for the next to trust.
-    await writeFile(`${vectorsFile}.tmp`, new Uint8Array(vectors.buffer));
-    await writeFile(`${textsFile}.tmp`, JSON.stringify(texts));
-    await rename(`${vectorsFile}.tmp`, vectorsFile);
-    await rename(`${textsFile}.tmp`, textsFile);
-  }
-  if (vectors.length !== texts.length * embedder.dims) throw new Error(`${vectorsFile} does not match ${textsFile}: delete both`);
-  return new Map(texts.map((t, i) => [t, vectors.subarray(i * embedder.dims, (i + 1) * embedder.dims)]));
-}
-
-/**
- * Splits each text of the plan per label, so every copy of a sentence gets a
- * vector of its own. A text's labels are in reading order and the files sort
- * by copy, so its first label is the first copy's: that one keeps the real vector.
- */
-export function perLabel(plan: BuildPlan): BuildPlan {
-  return {
-    ...plan,
-    toEmbed: plan.toEmbed.flatMap(({ text, labels }) => labels.map((label, k) => ({ text: `${k === 0 ? 0 : 1}\u0000${label}\u0000${text}`, labels: [label] }))),
-  };
-}
-
-/**
- * The model's id and size, the cached real vectors for the sentences: the
- * first copy's exactly, later copies' perturbed (seeded by label, so a rerun
- * builds the same archive). Hands vectors over in slices, as the worker pool
- * does, so the graph is built while the rest are made.
- */
-export function benchEmbedder(real: Embedder, vectors: Map<string, Float32Array>): Embedder {
-  const dims = real.dims;
-  const vectorOf = (key: string): Float32Array => {
-    const [perturbed, label, text] = key.split('\u0000') as [string, string, string];
-    const base = vectors.get(text);
-    if (!base) throw new Error(`not a sentence of the addresses: ${text.slice(0, 60)}`);
-    if (perturbed === '0') return base.slice();
-    const random = seeded(Number(label));
-    const v = base.map((x) => {
-      // Box–Muller: Gaussian noise, the same in every direction.
-      const u = 1 - random();
-      return x + NOISE * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-    });
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  };
-  return {
-    id: real.id,
-    dims,
-    async embed(texts, onProgress, onVectors) {
-      const out: Float32Array[] = [];
-      const SLICE = 4096;
-      for (let first = 0; first < texts.length; first += SLICE) {
-        const indices = Array.from({ length: Math.min(SLICE, texts.length - first) }, (_, k) => first + k);
-        const made = indices.map((i) => vectorOf(texts[i]!));
-        out.push(...made);
-        onVectors?.(indices, made);
-        onProgress?.(out.length);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      return out;
-    },
-  };
-}
 
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
@@ -129,11 +42,14 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
-function runNode(args: string[], env: Record<string, string>, input?: string): { ms: number; stdout: string; stderr: string } {
+/** Runs a command to its end; `progress` passes its stderr straight through (a long build's progress lines) instead of keeping it. */
+function runNode(args: string[], env: Record<string, string>, input?: string, progress = false): { ms: number; stdout: string; stderr: string } {
   const started = performance.now();
-  const child = spawnSync(args[0]!, args.slice(1), { env: { ...process.env, ...env }, input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (child.status !== 0) throw new Error(`${args.join(' ')} failed (${child.status}): ${child.stderr.slice(-2000)}`);
-  return { ms: performance.now() - started, stdout: child.stdout, stderr: child.stderr };
+  const stdio = ['pipe', 'pipe', progress ? 'inherit' : 'pipe'] as const;
+  const child = spawnSync(args[0]!, args.slice(1), { env: { ...process.env, ...env }, input, stdio: [...stdio], encoding: 'utf8', maxBuffer: 1 << 28 });
+  const stderr = child.stderr ?? '';
+  if (child.status !== 0) throw new Error(`${args.join(' ')} failed (${child.status ?? child.signal}): ${stderr.slice(-2000)}`);
+  return { ms: performance.now() - started, stdout: child.stdout, stderr };
 }
 
 export async function runScaleBench(options: ScaleOptions, log: (line: string) => void = () => {}): Promise<Record<string, number>> {
@@ -144,10 +60,6 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   await rm(work, { recursive: true, force: true });
   await mkdir(corpusDir, { recursive: true });
   const files = await copySotu(sourceDir, 233);
-  const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
-  const real = await openEmbedder(config);
-  const vectors = await sotuVectors(sourceDir, real);
-
   // Copies until N sentences, each file counted as it segments among the addresses (later copies lose a few short
   // blocks to the boilerplate rule: the figures report the sentences the build indexed).
   const { documents } = await readCorpus(sourceDir);
@@ -167,19 +79,13 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   log(`corpus: ${names.length} files, ~${planned} sentences`);
 
   const results: Record<string, number> = {};
-  let t = performance.now();
-  const report = await buildIndex({
-    corpusDir,
-    indexDir,
-    embedder: benchEmbedder(real, vectors),
-    force: true,
-    replan: perLabel,
-    onProgress: (done, total) => done % 65536 < 4096 && log(`vectors handed to the graph: ${done}/${total}`),
-  });
-  results.scale_sentences = report.sentences;
-  results.scale_build_s = (performance.now() - t) / 1000;
+  // Built in a child process, so nothing measured after it shares a process or memory with the build.
+  const build = runNode([process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'scripts/lib/scale-build.ts'), sourceDir, corpusDir, indexDir], {}, undefined, true);
+  const built = JSON.parse(build.stdout.trim().split('\n').at(-1)!) as { sentences: number; seconds: number };
+  results.scale_sentences = built.sentences;
+  results.scale_build_s = built.seconds;
   results.scale_disk_mb = (await folderBytes((await currentGeneration(indexDir))!)) / 2 ** 20;
-  log(`built: ${report.sentences} sentences in ${results.scale_build_s.toFixed(1)} s, ${results.scale_disk_mb.toFixed(0)} MB`);
+  log(`built: ${built.sentences} sentences in ${results.scale_build_s.toFixed(1)} s, ${results.scale_disk_mb.toFixed(0)} MB`);
 
   const env = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
   const cli = join(PROJECT_ROOT, 'dist/cli.js');
@@ -195,19 +101,29 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
     [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'scripts/lib/scale-reader.ts'), corpusDir, indexDir, String(options.queries), String(options.probes)],
     {},
   );
-  const read = JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as { p50: number; p95: number; p99: number; recall: number; ef: number; byEf: unknown; stageMs: unknown };
+  const read = JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as {
+    p50: number;
+    p95: number;
+    p99: number;
+    p95FirstAsk: number;
+    p95Repeat: number;
+    recall: number;
+    ef: number;
+    byEf: unknown;
+    stageMs: unknown;
+  };
   results.scale_query_p50_ms = read.p50;
   results.scale_query_p95_ms = read.p95;
   results.scale_query_p99_ms = read.p99;
   results.scale_recall_at_10 = read.recall;
   results.scale_ef = read.ef;
-  log(`queries p50 ${read.p50.toFixed(1)} ms p95 ${read.p95.toFixed(1)} ms, recall@10 ${read.recall.toFixed(4)} at ef ${read.ef}`);
+  log(`queries p50 ${read.p50.toFixed(1)} ms p95 ${read.p95.toFixed(1)} ms (first asks ${read.p95FirstAsk.toFixed(1)}, repeats ${read.p95Repeat.toFixed(1)}), recall@10 ${read.recall.toFixed(4)} at ef ${read.ef}`);
   log(`stages (p50, p95 ms) ${JSON.stringify(read.stageMs)}; recall and median search ms by ef ${JSON.stringify(read.byEf)}`);
 
   // One document edited, then what a user runs: `npm run index` (the real model embeds the new sentence).
   const edited = join(corpusDir, names[0]!);
   await writeFile(edited, `${await readFile(edited, 'utf8')}\n\nThis closing sentence was added to measure an incremental update.\n`);
-  t = performance.now();
+  const t = performance.now();
   runNode([process.execPath, cli, 'index'], env);
   results.scale_update_s = (performance.now() - t) / 1000;
   log(`update ${results.scale_update_s.toFixed(1)} s`);

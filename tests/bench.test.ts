@@ -1,7 +1,8 @@
 /** Exercises the benchmark code on a tiny corpus so it cannot rot; the figures themselves are not asserted. */
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../scripts/bench.js';
-import { benchEmbedder, perFourfold, perLabel } from '../scripts/bench-scale.js';
+import { perFourfold } from '../scripts/bench-scale.js';
+import { benchEmbedder, perLabel } from '../scripts/lib/scale-build.js';
 import { HNSW_DEFAULTS } from '../src/store/format.js';
 
 describe('bench', () => {

@@ -116,12 +116,17 @@ async function main(corpusDir: string, indexDir: string, queries: number, probeC
   const engine = engineOver(config, index, embedder);
   const WARM_UP = 5;
   const latencies: number[] = [];
+  // A question's first ask pays for what no earlier question touched (its terms' bounds, its documents' text, code
+  // paths not yet compiled); its repeats show the steady state. Both are in the p95; they are also reported apart.
+  const firstAsks: number[] = [];
+  const repeats: number[] = [];
   const stages: Record<keyof Timings, number[]> = { embedMs: [], vectorMs: [], lexicalMs: [], fuseMs: [], verifyMs: [] };
   for (let i = 0; i < queries + WARM_UP; i++) {
     const started = performance.now();
     const { timings } = await engine.explain(ARCHIVE_QUESTIONS[i % ARCHIVE_QUESTIONS.length]!);
     if (i < WARM_UP) continue;
     latencies.push(performance.now() - started);
+    (i < ARCHIVE_QUESTIONS.length ? firstAsks : repeats).push(performance.now() - started);
     for (const [stage, ms] of Object.entries(timings)) stages[stage as keyof Timings].push(ms);
   }
   // The questions, then indexed sentences spread over the archive.
@@ -132,7 +137,19 @@ async function main(corpusDir: string, indexDir: string, queries: number, probeC
   const { ef, recall, knnMs, byEf } = await recallAt10(index, probes);
   // Where the time goes: each stage's p50 and p95 (the query's own p95 is not their sum).
   const stageMs = Object.fromEntries(Object.entries(stages).map(([stage, ms]) => [stage, [percentile(ms, 50), percentile(ms, 95)]]));
-  const summary = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), recall, ef, knnMs, byEf, stageMs, probes: probes.length };
+  const summary = {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    p95FirstAsk: percentile(firstAsks, 95),
+    p95Repeat: percentile(repeats, 95),
+    recall,
+    ef,
+    knnMs,
+    byEf,
+    stageMs,
+    probes: probes.length,
+  };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 
