@@ -1,10 +1,10 @@
 /**
  * The installed hnswlib-node carries patches/hnswlib-node+3.0.0.patch
  * (docs/architecture.md): a loaded graph's base layer is mapped from its file,
- * it loads full, a build can still grow and save it, and a damaged file is
+ * every page of it mapped in while loading, it loads full, a build can still grow and save it, and a damaged file is
  * still refused. If the patch did not apply at install, the first test says so.
  */
-import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,24 @@ describe('the patched HNSW binding', () => {
     expect(graph.searchKnn(vector(7), 5).neighbors).not.toContain(7);
     graph.unmarkDelete(7);
     expect(graph.searchKnn(vector(7), 1).neighbors).toEqual([7]);
+  });
+
+  it('maps every page of the graph into the reader while loading, so no search is the first to touch one', async () => {
+    // A graph of some megabytes, written and so in the page cache.
+    const { dir } = await scratch(false);
+    const big = new hnswlib.HierarchicalNSW('cosine', 64);
+    big.initIndex({ maxElements: 20_000, m: 8, efConstruction: 20, randomSeed: 1 });
+    for (let label = 0; label < 20_000; label++) big.addPoint(Array.from({ length: 64 }, (_, i) => Math.sin(label * 0.37 + i)), label);
+    const file = join(dir, 'big.bin');
+    await big.writeIndex(file);
+    const mappedFileKb = async () => Number(/RssFile:\s+(\d+)/.exec(await readFile('/proc/self/status', 'utf8'))![1]);
+    const before = await mappedFileKb();
+    const graph = new hnswlib.HierarchicalNSW('cosine', 64);
+    await graph.readIndex(file);
+    // The file's pages count in this process once loaded (upstream read it into fresh memory instead: not RssFile).
+    const { size } = await stat(file);
+    expect((await mappedFileKb()) - before).toBeGreaterThan((0.9 * size) / 1024);
+    expect(graph.getCurrentCount()).toBe(20_000);
   });
 
   it('lets a build delete, grow, add and save a loaded graph, and leaves the file it was loaded from as it was', async () => {
