@@ -20,12 +20,13 @@ function vector(label: number): number[] {
   return v.map((x) => x / norm);
 }
 
-async function savedGraph(): Promise<string> {
+/** COUNT points (or `count` points of `dims` dimensions), label 7 deleted, saved with room for twice as many. */
+async function savedGraph(count = COUNT, dims = DIMS): Promise<string> {
   const { dir } = await scratch(false);
-  const graph = new hnswlib.HierarchicalNSW('cosine', DIMS);
+  const graph = new hnswlib.HierarchicalNSW('cosine', dims);
   // Room for more than it holds, as a build leaves after growing a graph.
-  graph.initIndex({ maxElements: COUNT * 2, m: 8, efConstruction: 50, randomSeed: 1 });
-  for (let label = 0; label < COUNT; label++) graph.addPoint(vector(label), label);
+  graph.initIndex({ maxElements: count * 2, m: 8, efConstruction: 50, randomSeed: 1 });
+  for (let label = 0; label < count; label++) graph.addPoint(dims === DIMS ? vector(label) : Array.from({ length: dims }, (_, i) => Math.sin(label * 0.37 + i)), label);
   graph.markDelete(7);
   const file = join(dir, 'hnsw.bin');
   await graph.writeIndex(file);
@@ -55,12 +56,7 @@ describe('the patched HNSW binding', () => {
 
   it('maps every page of the graph into the reader while loading, so no search is the first to touch one', async () => {
     // A graph of some megabytes, written and so in the page cache.
-    const { dir } = await scratch(false);
-    const big = new hnswlib.HierarchicalNSW('cosine', 64);
-    big.initIndex({ maxElements: 20_000, m: 8, efConstruction: 20, randomSeed: 1 });
-    for (let label = 0; label < 20_000; label++) big.addPoint(Array.from({ length: 64 }, (_, i) => Math.sin(label * 0.37 + i)), label);
-    const file = join(dir, 'big.bin');
-    await big.writeIndex(file);
+    const file = await savedGraph(20_000, 64);
     const mappedFileKb = async () => Number(/RssFile:\s+(\d+)/.exec(await readFile('/proc/self/status', 'utf8'))![1]);
     const before = await mappedFileKb();
     const graph = new hnswlib.HierarchicalNSW('cosine', 64);

@@ -229,6 +229,13 @@ function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: numbe
   /** By query place: the weight a term adds to the current passage, and the position it was last found at. */
   const weights = new Float64Array(n);
   const heldAt = new Int32Array(n).fill(-1);
+  /** Records that the passage at `position` holds sorted term i, at posting `at`; returns the weight it adds. */
+  const hold = (i: number, at: number, position: number) => {
+    const w = weight(at, idf[i]!);
+    weights[q[i]!] = w;
+    heldAt[q[i]!] = position;
+    return w;
+  };
   /** Sorted terms [0, walkFrom) are only searched, never walked; searchedBound is the sum of their bounds. */
   let walkFrom = 0;
   let searchedBound = 0;
@@ -242,10 +249,7 @@ function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: numbe
     for (let i = walkFrom; i < n; i++) {
       const at = cursor[i]!;
       if (at < to[i]! && postings[at] === position) {
-        const w = weight(at, idf[i]!);
-        weights[q[i]!] = w;
-        heldAt[q[i]!] = position;
-        foundSum += w;
+        foundSum += hold(i, at, position);
         foundCount++;
         cursor[i] = at + 1;
       }
@@ -261,10 +265,7 @@ function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: numbe
       const at = gallopTo(postings, cursor[i]!, to[i]!, position);
       cursor[i] = at;
       if (at < to[i]! && postings[at] === position) {
-        const w = weight(at, idf[i]!);
-        weights[q[i]!] = w;
-        heldAt[q[i]!] = position;
-        foundSum += w;
+        foundSum += hold(i, at, position);
         foundCount++;
       }
     }
