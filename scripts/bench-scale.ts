@@ -8,9 +8,10 @@
  * sentence gets that vector slightly perturbed (seeded by its label,
  * renormalised), so the graph sees realistic neighbourhoods instead of
  * exact duplicates. The build runs the real plan → execute → write path, in
- * a child process (scripts/lib/scale-build.ts). Then: size on disk, cold start of the bundled CLI, a reader's RSS, warm
- * latencies and recall@10 against exact search (scripts/lib/scale-reader.ts,
- * a fresh process), and an incremental `index` after one document is edited.
+ * a child process (scripts/lib/scale-build.ts). Then: size on disk, cold
+ * start of the bundled CLI, a reader's RSS, warm latencies and recall@10
+ * against exact search (scripts/lib/scale-reader.ts, a fresh process), and
+ * an incremental `index` after one document is edited.
  *
  * Past ~1 million sentences the build needs a larger heap than Node's default:
  *   NODE_OPTIONS=--max-old-space-size=16384 npm run bench -- --scale 2000000

@@ -77,7 +77,6 @@ async function recallAt10(
   const truths = probes.map(({ self }, p) =>
     exact[p]!.labels.map((label, i) => ({ label, distance: exact[p]!.distances[i]! })).filter((n) => n.label !== self).slice(0, NEIGHBOURS),
   );
-  /** Recall@10 and the median search time at the graph's current ef. */
   /** Recall@10 over the question probes, the sentence probes and both, and the median search time, at the graph's current ef. */
   const measure = () => {
     const hits = { question: 0, sentence: 0 };
@@ -125,8 +124,9 @@ async function main(corpusDir: string, indexDir: string, queries: number, probeC
     const started = performance.now();
     const { timings } = await engine.explain(ARCHIVE_QUESTIONS[i % ARCHIVE_QUESTIONS.length]!);
     if (i < WARM_UP) continue;
-    latencies.push(performance.now() - started);
-    (i < ARCHIVE_QUESTIONS.length ? firstAsks : repeats).push(performance.now() - started);
+    const elapsed = performance.now() - started;
+    latencies.push(elapsed);
+    (i < ARCHIVE_QUESTIONS.length ? firstAsks : repeats).push(elapsed);
     for (const [stage, ms] of Object.entries(timings)) stages[stage as keyof Timings].push(ms);
   }
   // The questions, then indexed sentences spread over the archive.
