@@ -8,7 +8,7 @@
  */
 import 'dotenv/config';
 import { buildLexicalData, lexicalIndex } from '../src/lexical/bm25.js';
-import { liveTexts } from '../src/corpus/live.js';
+import { liveDocuments } from '../src/corpus/live.js';
 import type { DecisionModel } from '../src/search/decide.js';
 import { createSearchEngine, type SearchEngine } from '../src/search/engine.js';
 import type { Weights } from '../src/search/fusion.js';
@@ -63,7 +63,7 @@ console.log('| variant | file | R@1 | R@3 | answerable not answered | near-topic
 console.log('|---|---|---|---|---|---|---|');
 for (const variant of VARIANTS) {
   const view = variant.view ? variant.view(engine.index) : engine.index;
-  const over: SearchEngine = variant.view ? createSearchEngine(view, embedder, { liveText: liveTexts(config.corpusDir) }) : engine;
+  const over: SearchEngine = variant.view ? createSearchEngine(view, embedder, { live: liveDocuments(config.corpusDir) }) : engine;
   const weights = { ...TUNED.weights, ...variant.weights };
   const decision = variant.decision ?? TUNED.decision;
   for (const file of files) {

@@ -6,7 +6,8 @@ import type { Config } from './config/env.js';
 import { problemOnly, QuotebotError } from './errors.js';
 import { corpusStamps, readCorpus, type CorpusRead } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
-import { liveTexts } from './corpus/live.js';
+import { liveDocuments } from './corpus/live.js';
+import type { LiveCheck } from './quote/verify.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
 import { sameModel } from './store/format.js';
@@ -37,8 +38,10 @@ export async function staleness(config: Config, embedder: Embedder): Promise<{ r
   let manifest;
   try {
     manifest = await readManifest(dir);
-  } catch {
-    return { reason: 'The index is unreadable: rebuilding it.' };
+  } catch (error) {
+    // An upgrade that changes the format is expected, not damage: said as such.
+    const older = error instanceof QuotebotError && error.code === 'INDEX_VERSION';
+    return { reason: older ? 'The index was written by another version of Quotebot: rebuilding it.' : 'The index is unreadable: rebuilding it.' };
   }
   if (!sameModel(manifest, embedder)) {
     return { reason: `The index was built with another model (${manifest.model.id}): rebuilding it.` };
@@ -81,10 +84,15 @@ export function preloadIndex(config: Config): Promise<LoadedIndex | undefined> {
   return loadIndex(config.indexDir).catch(() => undefined);
 }
 
+/** The corpus folder as it is now, checked against what this index recorded of each file. */
+export function liveCorpus(config: Config, index: LoadedIndex): LiveCheck {
+  return liveDocuments(config.corpusDir, { indexedStamp: (doc) => index.manifest.documents[doc]?.stamp });
+}
+
 /** An engine over a loaded index, checking its quotes against the corpus folder as it is now. */
 export function engineOver(config: Config, index: LoadedIndex, embedder: Embedder, hooks: Hooks = {}): SearchEngine {
   return createSearchEngine(searchView(index), embedder, {
-    liveText: liveTexts(config.corpusDir),
+    live: liveCorpus(config, index),
     ...(hooks.onStale ? { onStale: hooks.onStale } : {}),
   });
 }

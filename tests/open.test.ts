@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { openEngine, preloadIndex, staleness, updateIndex } from '../src/open.js';
-import { currentGeneration } from '../src/store/layout.js';
+import { FORMAT_VERSION } from '../src/store/format.js';
+import { currentGeneration, FILES } from '../src/store/layout.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 
@@ -61,5 +62,12 @@ describe('staleness', () => {
     await writeFile(join(config.corpusDir, 'new.txt'), 'A new article about the budget was published today.\n');
     expect((await staleness(config, embedder)).reason).toMatch(/corpus changed/);
     expect((await staleness(config, fakeEmbedder('another-model'))).reason).toMatch(/built with another model/);
+  });
+
+  it('says an index of another format was written by another version, not that it is damaged', async () => {
+    await updateIndex(config, embedder, {});
+    const manifest = join((await currentGeneration(config.indexDir))!, FILES.manifest);
+    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace(/"format": *\d+/, `"format": ${FORMAT_VERSION - 1}`));
+    expect((await staleness(config, embedder)).reason).toBe('The index was written by another version of Quotebot: rebuilding it.');
   });
 });

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Passage, StoredDocument } from '../src/store/format.js';
+import { NO_BYTES, type Passage, type StoredDocument } from '../src/store/format.js';
 import { decodePassages, encodePassages, openPassages } from '../src/store/passages-file.js';
 import { openVectorRows } from '../src/store/vectors-file.js';
 import { scratch } from './support/temp.js';
@@ -14,17 +14,17 @@ const documents: StoredDocument[] = [
 ];
 
 const passages: Passage[] = [
-  { label: 4, doc: 0, start: 0, end: 20, paragraph: 1, text: 'Le maire a dit « oui ».', after: ' ', tags: '0.1.5', context: 'Amélie Dupont' },
-  { label: 0, doc: 0, start: 21, end: 40, paragraph: 1, text: '日本語の文。😀', after: '', tags: '', context: '' },
-  { label: 2, doc: 0, start: 42, end: 60, paragraph: 2, text: '', after: '\n\u00a0', tags: '1.0.a,2.b.z', context: '' },
-  { label: 1, doc: 2, start: 0, end: 9, paragraph: 1, text: 'Plain ASCII.', after: '', tags: '', context: 'Mr Smith' },
+  { label: 4, doc: 0, start: 0, end: 20, byteStart: 0, paragraph: 1, text: 'Le maire a dit « oui ».', after: ' ', tags: '0.1.5', context: 'Amélie Dupont' },
+  { label: 0, doc: 0, start: 21, end: 40, byteStart: 2 ** 31 - 1, paragraph: 1, text: '日本語の文。😀', after: '', tags: '', context: '' },
+  { label: 2, doc: 0, start: 42, end: 60, byteStart: 47, paragraph: 2, text: '', after: '\n\u00a0', tags: '1.0.a,2.b.z', context: '' },
+  { label: 1, doc: 2, start: 0, end: 9, byteStart: NO_BYTES, paragraph: 1, text: 'Plain ASCII.', after: '', tags: '', context: 'Mr Smith' },
 ];
 
-/** Where string s of passage i starts in the offsets: header, padding, five i32 columns, then 4 u32 per passage and one more. */
+/** Where string s of passage i starts in the offsets: header, padding, six i32 columns, then 4 u32 per passage and one more. */
 function offsetAt(bytes: Buffer, i: number, s: number): number {
   const n = bytes.readUInt32LE(8);
   const header = bytes.readUInt32LE(12);
-  return ((16 + header + 3) & ~3) + 5 * n * 4 + (4 * i + s) * 4;
+  return ((16 + header + 3) & ~3) + 6 * n * 4 + (4 * i + s) * 4;
 }
 
 /** passages.bin as the store writes it. */
@@ -77,6 +77,14 @@ describe('passages.bin', () => {
     expect(() => decodePassages(whole.subarray(0, whole.length - 3), 5)).toThrow(/its columns say/);
     expect(() => decodePassages(whole.subarray(0, 40), 5)).toThrow(/its counts need/);
     expect(() => decodePassages(Buffer.from('{"format":4,"passages":[]}   '), 5)).toThrow(/not a passage file/);
+  });
+
+  it('refuses a byte offset below "none", naming the passage', () => {
+    const bytes = encodePassages(documents, passages);
+    const n = passages.length;
+    const byteStarts = ((16 + bytes.readUInt32LE(12) + 3) & ~3) + 4 * n * 4;
+    bytes.writeInt32LE(NO_BYTES - 1, byteStarts + 2 * 4);
+    expect(() => decodePassages(bytes, 5)).toThrow(/passages\.2: byte offset -2 is negative/);
   });
 
   it('refuses a damaged document list', () => {

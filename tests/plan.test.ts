@@ -1,6 +1,6 @@
 /** The build plan, decided without a model, a graph or a file: which labels survive, what is copied, what is embedded. */
 import { describe, expect, it } from 'vitest';
-import { DENSER_GRAPH, DENSER_GRAPH_FROM, graphParameters, HNSW_DEFAULTS, type GraphParameters, type Passage } from '../src/store/format.js';
+import { DENSER_GRAPH, DENSER_GRAPH_FROM, graphParameters, HNSW_DEFAULTS, NO_BYTES, type GraphParameters, type Passage } from '../src/store/format.js';
 import { planBuild, type PlannedDocument, type PreviousIndex } from '../src/store/plan.js';
 
 /** One paragraph per sentence, laid out in order: enough for the plan, which reads only text, offsets and paragraphs. */
@@ -11,7 +11,7 @@ function doc(name: string, texts: string[]): PlannedDocument {
     at = s.end + 2;
     return s;
   });
-  return { name, sha256: name + texts.join('|'), text: texts.join('\n\n'), sentences, annotations: texts.map(() => ({ tags: '', context: '' })) };
+  return { name, sha256: name + texts.join('|'), text: texts.join('\n\n'), textIsFile: true, sentences, annotations: texts.map(() => ({ tags: '', context: '' })) };
 }
 
 /** What a previous build of these documents would have stored, labels in reading order. */
@@ -48,6 +48,15 @@ describe('planning a build', () => {
     const plan = planBuild([doc('a', ['Shared line.', 'Only in a.']), doc('b', ['Shared line.'])], previousOf(before));
     expect(plan.copies).toEqual([[2, 0]]);
     expect(plan.toEmbed).toEqual([]);
+  });
+
+  it('gives each sentence of a plain-text file the UTF-8 offset of its start, and none to an HTML page\'s extracted text', () => {
+    const file = doc('a.txt', ['\uFEFF“Curly” quotes.', 'Emoji 😀 and café.', 'Plain.']);
+    const page = { ...doc('b.html', ['Extracted text.']), textIsFile: false };
+    const { passages } = planBuild([file, page], undefined);
+    const bytes = Buffer.from(file.text);
+    for (const p of passages.slice(0, 3)) expect(bytes.subarray(p.byteStart, p.byteStart + Buffer.byteLength(p.text)).toString()).toBe(p.text);
+    expect(passages.map((p) => p.byteStart)).toEqual([0, 24, 47, NO_BYTES]);
   });
 
   it('rebuilds the graph once deletions pass a quarter of it, still copying every vector it knows', () => {

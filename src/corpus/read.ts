@@ -23,6 +23,8 @@ export interface SourceDocument {
   sha256: string;
   /** Size and modification time of the file and its sidecar: unchanged stamps let a start skip reading. */
   stamp: string;
+  /** Whether `text` is the file's bytes decoded as they are (not an HTML page's extracted text): offsets then map to bytes. */
+  textIsFile: boolean;
   /** Metadata that wins over what is read from the text (sidecar, HTML head). */
   metaOverride: DocMeta;
 }
@@ -44,11 +46,14 @@ export function decodeText(bytes: Buffer): { text: string } | { error: string } 
   }
 }
 
+/** Whether a document is an HTML page, whose text is extracted from its markup rather than the file as it is. */
+export const isPage = (name: string) => /\.html?$/i.test(name);
+
 /** The text quotes are sliced from: the decoded file, or an HTML page's extracted text, with its metadata. */
 export function documentText(name: string, bytes: Buffer): { text: string; meta: DocMeta } | { error: string } {
   const decoded = decodeText(bytes);
   if ('error' in decoded) return decoded;
-  return /\.html?$/i.test(name) ? htmlToText(decoded.text) : { text: decoded.text, meta: {} };
+  return isPage(name) ? htmlToText(decoded.text) : { text: decoded.text, meta: {} };
 }
 
 /** The documents in the folder, sorted, and which of them the listing shows a sidecar for. */
@@ -72,8 +77,14 @@ async function stampOf(dir: string, name: string, withSidecar: ReadonlySet<strin
   const file = await stat(join(dir, name));
   if (!file.isFile()) return undefined;
   const sidecar = withSidecar.has(name) ? await stat(join(dir, `${name}${SIDECAR}`)).catch(() => undefined) : undefined;
-  return `${file.size}:${file.mtimeMs}${sidecar ? `+${sidecar.size}:${sidecar.mtimeMs}` : ''}`;
+  return `${fileStamp(file)}${sidecar ? `+${fileStamp(sidecar)}` : ''}`;
 }
+
+/** "size:mtime" of one file: a document's stamp starts with its own, a sidecar's follows after a "+". */
+export const fileStamp = (file: { size: number; mtimeMs: number }) => `${file.size}:${file.mtimeMs}`;
+
+/** The document's own part of its stamp, without its sidecar's. */
+export const ownStamp = (stamp: string) => stamp.split('+')[0]!;
 
 /**
  * The stamps of every document in the folder, without reading any: enough to
@@ -119,6 +130,7 @@ export async function readCorpus(dir: string): Promise<CorpusRead> {
       text: page.text,
       sha256: createHash('sha256').update(bytes).update(JSON.stringify(sidecar)).digest('hex'),
       stamp,
+      textIsFile: !isPage(name),
       metaOverride: { ...page.meta, ...sidecar },
     });
   }

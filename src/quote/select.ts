@@ -9,13 +9,15 @@ import type { PassageList, SearchPassage } from '../search/index-view.js';
 import type { DocMeta } from '../segment/metadata.js';
 
 /** What selection needs of a sentence: the index's own passage shape, tags optional. */
-export type SentenceRef = Pick<SearchPassage, 'doc' | 'paragraph' | 'start' | 'end' | 'text' | 'after'> & Partial<Pick<SearchPassage, 'tags'>>;
+export type SentenceRef = Pick<SearchPassage, 'doc' | 'paragraph' | 'start' | 'end' | 'text' | 'after' | 'byteStart'> & Partial<Pick<SearchPassage, 'tags'>>;
 
 export interface Quote {
   text: string;
   doc: string;
   start: number;
   end: number;
+  /** UTF-8 offset of `start` in the file as indexed, when its text is the file's bytes: the verbatim check reads just those. */
+  byteStart?: number;
   score: number;
   title?: string;
   publisher?: string;
@@ -118,11 +120,13 @@ export function selectQuotes({ sentences, documents, ranked, top, answering = ()
     quoteWords.push(words);
     const { name, meta } = documents[sentence.doc]!;
     const marked = highlights(sentences, first, last, answering);
+    const { start, byteStart } = sentences.at(first)!;
     quotes.push({
       text,
       doc: name,
-      start: sentences.at(first)!.start,
+      start,
       end: sentences.at(last)!.end,
+      ...(byteStart !== undefined && byteStart >= 0 ? { byteStart } : {}),
       score,
       ...(meta.title ? { title: meta.title } : {}),
       ...(meta.publisher ? { publisher: meta.publisher } : {}),

@@ -6,19 +6,24 @@
  */
 import type { Quote } from './select.js';
 
-/** The document's text as it is now (undefined when it is gone or unreadable). */
-export type LiveText = (doc: string) => Promise<string | undefined>;
+/** What the check needs of a quote: where it claims to be, and what it claims is there. */
+export type QuoteAt = Pick<Quote, 'doc' | 'start' | 'end' | 'text' | 'byteStart'>;
 
-export async function keepVerbatim(quotes: readonly Quote[], liveText: LiveText): Promise<{ kept: Quote[]; stale: string[] }> {
-  // Each document read once, all at once: one after another, six quotes from six files cost six reads in a row.
-  const docs = [...new Set(quotes.map((quote) => quote.doc))];
-  const texts = new Map(await Promise.all(docs.map(async (doc) => [doc, await liveText(doc)] as const)));
-  const kept: Quote[] = [];
-  const stale = new Set<string>();
-  for (const quote of quotes) {
-    const text = texts.get(quote.doc);
-    if (text !== undefined && text.slice(quote.start, quote.end) === quote.text) kept.push(quote);
-    else stale.add(quote.doc);
-  }
-  return { kept, stale: [...stale] };
+/**
+ * Which of these quotes, all of one document, the document as it is now holds
+ * verbatim (false for every one when it is gone or unreadable).
+ */
+export type LiveCheck = (doc: string, quotes: readonly QuoteAt[]) => Promise<boolean[]>;
+
+export async function keepVerbatim<Q extends QuoteAt>(quotes: readonly Q[], holds: LiveCheck): Promise<{ kept: Q[]; stale: string[] }> {
+  // Each document checked once, all at once: one after another, six quotes from six files cost six reads in a row.
+  const byDoc = new Map<string, Q[]>();
+  for (const quote of quotes) byDoc.set(quote.doc, [...(byDoc.get(quote.doc) ?? []), quote]);
+  const verdicts = new Map<Q, boolean>();
+  await Promise.all(
+    [...byDoc].map(async ([doc, ofDoc]) => (await holds(doc, ofDoc)).forEach((ok, i) => verdicts.set(ofDoc[i]!, ok))),
+  );
+  const kept = quotes.filter((quote) => verdicts.get(quote));
+  const stale = [...new Set(quotes.filter((quote) => !verdicts.get(quote)).map((quote) => quote.doc))];
+  return { kept, stale };
 }

@@ -18,7 +18,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { fail } from '../errors.js';
 import { queryTerms, termsOf } from '../lexical/terms.js';
 import { selectQuotes, type Quote } from '../quote/select.js';
-import { keepVerbatim, type LiveText } from '../quote/verify.js';
+import { keepVerbatim, type LiveCheck } from '../quote/verify.js';
 
 export const MAX_QUESTION_LENGTH = 1000;
 /** Quotes selected beyond those shown, so a quote dropped by the verbatim check can be replaced. */
@@ -60,7 +60,7 @@ export interface Tuning {
 
 export interface EngineOptions {
   /** The documents as they are now, for the verbatim check. */
-  liveText: LiveText;
+  live: LiveCheck;
   /** Called with the documents whose quotes failed the verbatim check: they need re-indexing. */
   onStale?: (docs: string[]) => void;
   tuning?: Tuning;
@@ -94,7 +94,7 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
       top: top + SPARE_QUOTES,
       answering: (s) => answeringTags(s, asked, questionTerms),
     });
-    const { kept, stale } = await keepVerbatim(selected, options.liveText);
+    const { kept, stale } = await keepVerbatim(selected, options.live);
     if (stale.length > 0) options.onStale?.(stale);
     return kept.slice(0, top);
   }

@@ -12,6 +12,8 @@ export interface SearchPassage {
   paragraph: number;
   start: number;
   end: number;
+  /** UTF-8 offset of `start` in the file as indexed; negative or absent when the text is not the file's bytes. */
+  byteStart?: number;
   text: string;
   /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
   after: string;

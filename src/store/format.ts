@@ -12,8 +12,9 @@ import { fail } from '../errors.js';
  * 4: the manifest records every file's size and CRC-32.
  * 5: passages in passages.bin, columns instead of JSON (store/passages-file); vectors read by row, not loaded whole.
  * 6: a passage's four strings adjacent in passages.bin, so a large table reads its text from disk, one read a passage.
+ * 7: a passage's byte offset in its file, so the verbatim check reads a quote's own bytes, not its whole document.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
@@ -81,6 +82,8 @@ export interface Passage {
   doc: number;
   start: number;
   end: number;
+  /** UTF-8 offset of `start` in the file as indexed; NO_BYTES when the text is not the file's bytes (an HTML page). */
+  byteStart: number;
   paragraph: number;
   text: string;
   /** The exact characters between this sentence and the next one of its paragraph ('' at the paragraph's end). */
@@ -90,6 +93,9 @@ export interface Passage {
   /** Resolved speaker and subject names ('' when none): searched, never quoted. */
   context: string;
 }
+
+/** The byteStart of a passage whose document's text is extracted (HTML), not its file's bytes. */
+export const NO_BYTES = -1;
 
 export const documentsSchema = z.array(z.object({ name: z.string(), meta: metaSchema }));
 /** A document of the index: its file name and the metadata quotes are cited with. */

@@ -7,7 +7,7 @@
  * positional read per passage, since a passage's four strings are adjacent.
  *   magic "QBPS", u32 version, u32 passages (n), u32 headerBytes,
  *   header: JSON { documents } (UTF-8), zero padding to 4 bytes,
- *   i32 columns label, doc, start, end, paragraph: n each,
+ *   i32 columns label, doc, start, end, byteStart, paragraph: n each,
  *   u32 offsets[4n + 1]: string s of passage i (text, after, tags, context) is
  *   blob[offsets[4i + s], offsets[4i + s + 1]), byte offsets into
  *   the UTF-8 blob, which ends the file.
@@ -16,13 +16,13 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { z } from 'zod';
 import { closeWhenCollected, readFully } from '../fs/positional.js';
 import type { Passage, StoredDocument } from './format.js';
-import { documentsSchema } from './format.js';
+import { documentsSchema, NO_BYTES } from './format.js';
 import { RESIDENT_BYTES } from './vectors-file.js';
 
 const MAGIC = 0x53504251; // "QBPS" little-endian
-const VERSION = 2;
+const VERSION = 3;
 const HEADER = 16;
-const NUMBERS = ['label', 'doc', 'start', 'end', 'paragraph'] as const;
+const NUMBERS = ['label', 'doc', 'start', 'end', 'byteStart', 'paragraph'] as const;
 const STRINGS = ['text', 'after', 'tags', 'context'] as const;
 const TAGS = STRINGS.indexOf('tags');
 /** u32 offsets into the blob: one generation holds at most 4 GiB of text, ~18 million sentences of news. */
@@ -143,7 +143,7 @@ export class PassageTable implements Iterable<Passage> {
 
   /** Builds a passage from `strings`, the blob's bytes from offset `from` on. */
   private build(position: number, strings: Buffer, from: number): Passage {
-    const { label, doc, start, end, paragraph } = this.numbers;
+    const { label, doc, start, end, byteStart, paragraph } = this.numbers;
     /** Where string s of this passage lies in `strings`. */
     const span = (s: number): [number, number] => [
       this.offsets[STRINGS.length * position + s]! - from,
@@ -157,7 +157,8 @@ export class PassageTable implements Iterable<Passage> {
     // The stored bytes are checked, before any decoding.
     if (!this.tagsChecked && !allTagBytes(strings, ...span(TAGS))) throw new RangeError(`passages.${position}: its tags hold a byte no tag has`);
     return {
-      label: label[position]!, doc: doc[position]!, start: start[position]!, end: end[position]!, paragraph: paragraph[position]!,
+      label: label[position]!, doc: doc[position]!, start: start[position]!, end: end[position]!, byteStart: byteStart[position]!,
+      paragraph: paragraph[position]!,
       text: string(0), after: string(1), tags: string(TAGS), context: string(3),
     };
   }
@@ -228,7 +229,7 @@ function decode(head: Buffer, fileBytes: number, blob: BlobReader, resident: Buf
     }
   }
 
-  const { label, doc, start, end, paragraph } = numbers;
+  const { label, doc, start, end, byteStart, paragraph } = numbers;
   const documentStart = new Int32Array(documents.length + 1);
   const positionOf = new Int32Array(labelCount).fill(-1);
   let nextDoc = 0;
@@ -239,6 +240,7 @@ function decode(head: Buffer, fileBytes: number, blob: BlobReader, resident: Buf
       : !(doc[i]! >= 0 && doc[i]! < documents.length) ? `document ${doc[i]} is not in the list of ${documents.length}`
       : i > 0 && doc[i]! < doc[i - 1]! ? 'it is out of reading order'
       : !(start[i]! >= 0 && end[i]! >= start[i]!) ? `its span ${start[i]}..${end[i]} is not a span`
+      : !(byteStart[i]! >= NO_BYTES) ? `byte offset ${byteStart[i]} is negative`
       : !(paragraph[i]! > 0) ? `paragraph ${paragraph[i]} is not positive`
       : undefined;
     if (why) throw new RangeError(`passages.${i}: ${why}`);

@@ -11,14 +11,17 @@
  * hovering around the size would otherwise rebuild on every update).
  */
 import type { Annotation } from '../annotate/annotate.js';
+import { utf8Offsets } from '../corpus/utf8.js';
 import type { Sentence } from '../segment/document.js';
-import { graphParameters, type GraphParameters, type Manifest, type Passage } from './format.js';
+import { graphParameters, NO_BYTES, type GraphParameters, type Manifest, type Passage } from './format.js';
 
 /** A document as the build will index it: its text and its sentences, annotated. */
 export interface PlannedDocument {
   name: string;
   sha256: string;
   text: string;
+  /** Whether the text is the file's bytes decoded as they are, so each sentence gets its byte offset. */
+  textIsFile: boolean;
   sentences: readonly Sentence[];
   annotations: readonly Annotation[];
 }
@@ -95,6 +98,7 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
   const kept = new Set<number>();
   const nth = occurrenceCounter();
   documents.forEach((doc, d) => {
+    const bytes = doc.textIsFile ? utf8Offsets(doc.text, doc.sentences.map((s) => s.start)) : undefined;
     doc.sentences.forEach((s, i) => {
       const next = doc.sentences[i + 1];
       const after = next && next.paragraph === s.paragraph ? doc.text.slice(s.end, next.start) : '';
@@ -102,7 +106,8 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
       const label = old ?? nextLabel++;
       if (old !== undefined) kept.add(old);
       const { tags, context } = doc.annotations[i]!;
-      passages.push({ label, doc: d, start: s.start, end: s.end, paragraph: s.paragraph, text: s.text, after, tags, context });
+      const byteStart = bytes?.[i] ?? NO_BYTES;
+      passages.push({ label, doc: d, start: s.start, end: s.end, byteStart, paragraph: s.paragraph, text: s.text, after, tags, context });
     });
   });
 
