@@ -1,8 +1,8 @@
 /**
  * The installed hnswlib-node carries patches/hnswlib-node+3.0.0.patch
  * (docs/architecture.md): a loaded graph's base layer is mapped from its file,
- * every page of it mapped in while loading, it loads full, a build can still grow and save it, and a damaged file is
- * still refused. If the patch did not apply at install, the first test says so.
+ * every page of it mapped in while loading, it loads full, a build can still grow and save it, a query copies
+ * several points' vectors out at once, and a damaged file is still refused. If the patch did not apply at install, the first test says so.
  */
 import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,6 +65,20 @@ describe('the patched HNSW binding', () => {
     const { size } = await stat(file);
     expect((await mappedFileKb()) - before).toBeGreaterThan((0.9 * size) / 1024);
     expect(graph.getCurrentCount()).toBe(20_000);
+  });
+
+  it('copies the vectors of several labels into one array, row after row, as getPoint gives them, and refuses a deleted label or a wrong array', async () => {
+    const graph = await loaded(await savedGraph());
+    const labels = Uint32Array.from([299, 0, 150, 0]);
+    const rows = new Float32Array(labels.length * DIMS);
+    graph.getPointsInto(labels, rows);
+    labels.forEach((label, i) => expect(Array.from(rows.subarray(i * DIMS, (i + 1) * DIMS))).toEqual(graph.getPoint(label)));
+    // Stored normalised: within a float of the vector added.
+    labels.forEach((label, i) => rows.subarray(i * DIMS, (i + 1) * DIMS).forEach((x, d) => expect(x).toBeCloseTo(vector(label)[d]!, 6)));
+    expect(() => graph.getPointsInto(Uint32Array.from([1, 7]), new Float32Array(2 * DIMS))).toThrow(/Label not found: 7/);
+    expect(() => graph.getPointsInto(Uint32Array.from([1]), new Float32Array(DIMS + 1))).toThrow(/labels.length × 8 floats/);
+    expect(() => graph.getPointsInto([1] as unknown as Uint32Array, new Float32Array(DIMS))).toThrow(/Expected \(labels: Uint32Array, into: Float32Array\)/);
+    expect(() => graph.getPointsInto(Uint32Array.from([1]), new Float64Array(DIMS) as unknown as Float32Array)).toThrow(/Expected/);
   });
 
   it('lets a build delete, grow, add and save a loaded graph, and leaves the file it was loaded from as it was', async () => {

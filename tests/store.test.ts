@@ -1,11 +1,12 @@
-import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, rm, truncate, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { corpusStamps, readCorpus } from '../src/corpus/read.js';
 import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
-import { loadIndex } from '../src/store/load.js';
+import { loadIndex, searchView } from '../src/store/load.js';
+import { openVectorRows } from '../src/store/vectors-file.js';
 import { decodePassages, encodePassages } from '../src/store/passages-file.js';
 import { EF_GROWS_FROM, searchEf } from '../src/store/format.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
@@ -168,7 +169,7 @@ describe('index files', () => {
     const manifest = JSON.parse(await readFile(join(dir, FILES.manifest), 'utf8')) as { labelCount: number; files: Record<string, { bytes: number }> };
     const stored = decodePassages(await readFile(file), manifest.labelCount);
     const passages = [...stored];
-    for (const damage of [{ start: -1 }, { end: 0, start: 5 }, { paragraph: 0 }, { label: manifest.labelCount }, { label: passages[0]!.label }, { doc: 99 }, { tags: 'X' }]) {
+    for (const damage of [{ start: -1 }, { end: 0, start: 5 }, { paragraph: 0 }, { label: manifest.labelCount }, { label: passages[0]!.label }, { doc: 99 }, { tags: 'X' }, { byteStart: -2 }]) {
       const bytes = encodePassages(stored.documents, passages.map((p, i) => (i === 2 ? { ...p, ...damage } : p)));
       await writeFile(file, bytes);
       // As a faulty build would have written it: the size check passes, the column checks must not.
@@ -191,6 +192,26 @@ describe('index files', () => {
     const error = await errorOf(loadIndex(paths.indexDir, embedder));
     expect(error.code).toBe('INDEX_CORRUPT');
     expect(error.message).toContain(FILES.lexical);
+  });
+
+  it('gives a query the vectors of a file left on disk from the loaded graph, reading nothing from the file', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const index = await loadIndex(paths.indexDir, embedder);
+    expect(index.vectors.resident).toBe(true);
+    const file = join(index.dir, FILES.vectors);
+    const onDisk = openVectorRows(file, index.manifest.model.dims, index.manifest.labelCount, 0);
+    const positions = [0, 5, 1, 5, index.passages.length - 1];
+    const fromFile = searchView(index).vectors(positions);
+    // An unpatched binding (installed with --ignore-scripts) has no getPointsInto: the rows are read from the file.
+    const unpatched = Object.defineProperty(Object.create(index.graph) as typeof index.graph, 'getPointsInto', { value: undefined });
+    expect(searchView({ ...index, graph: unpatched, vectors: onDisk }).vectors(positions)).toEqual(fromFile);
+    // Emptied after opening: a read of the file now fails.
+    await truncate(file, 0);
+    expect(() => onDisk.rowsOf([index.passages.label(0)])).toThrow(/ends at byte/);
+    const fromGraph = searchView({ ...index, vectors: onDisk }).vectors(positions);
+    expect(fromGraph).toHaveLength(positions.length);
+    fromGraph.forEach((row, i) => row.forEach((x, d) => expect(x).toBeCloseTo(fromFile[i]![d]!, 6)));
   });
 
   it('says how to build an index that does not exist', async () => {

@@ -149,9 +149,29 @@ async function readLexical(file: string): Promise<LexicalData> {
   }
 }
 
+/**
+ * The rows of these labels from the graph's own copy of the vectors, which a
+ * loaded graph holds in memory. Past RESIDENT_BYTES vectors.f32 stays on
+ * disk, and at 2 M sentences a question's few hundred rows took 1–8 ms of
+ * positional reads; from here, no read at all. hnswlib normalised each vector
+ * again when it was added, so a row can differ from the file's in a float's
+ * last bit (a cosine moves by ~1e-8).
+ */
+function graphRows(graph: hnswlib.HierarchicalNSW, dims: number): (labels: readonly number[]) => Float32Array[] {
+  return (labels) => {
+    const rows = new Float32Array(labels.length * dims);
+    graph.getPointsInto(Uint32Array.from(labels), rows);
+    return labels.map((_, i) => rows.subarray(i * dims, (i + 1) * dims));
+  };
+}
+
 /** The narrow view the query path searches through. */
 export function searchView(index: LoadedIndex): SearchIndex {
   const { passages, graph, vectors } = index;
+  // A resident file answers as it always has (bit for bit); a file left on disk is not read at all, unless the
+  // binding is not the patched one (an install with --ignore-scripts), which has no getPointsInto.
+  const fromGraph = !vectors.resident && typeof graph.getPointsInto === 'function';
+  const rowsOf = fromGraph ? graphRows(graph, vectors.dims) : (labels: readonly number[]) => vectors.rowsOf(labels);
   return {
     generation: index.dir,
     documents: index.documents,
@@ -159,7 +179,7 @@ export function searchView(index: LoadedIndex): SearchIndex {
     lexical: index.lexical,
     documentSpan: (position) => passages.documentSpan(position),
     sameParagraph: (a, b) => passages.sameParagraph(a, b),
-    vectors: (positions) => vectors.rowsOf(positions.map((position) => passages.label(position))),
+    vectors: (positions) => rowsOf(positions.map((position) => passages.label(position))),
     nearest(query, k) {
       if (k <= 0 || graph.getCurrentCount() === 0) return [];
       const { neighbors } = graph.searchKnn(Array.from(query), Math.min(k, graph.getCurrentCount()));

@@ -3,11 +3,10 @@
  * holds every vector in its graph, so loading this file whole as well holds
  * them twice: 3 GB more at 2 million sentences. Up to RESIDENT_BYTES it is
  * read whole all the same, as before: a query then reads nothing (~100 MB for
- * the 61,600 sentences of the addresses). Past it the file stays on disk and
- * a query's rows are read with positional reads, a run of adjacent rows in
- * one read: a read costs ~8 µs here (measured, a Firecracker VM), a query
- * touches a few hundred rows in a few dozen runs (a sentence's paragraph
- * neighbours are adjacent), and hnswlib's getPoint measured 30–60 µs a row.
+ * the 61,600 sentences of the addresses). Past it the file stays on disk:
+ * a build reads it to carry the vectors over, and rows are read with
+ * positional reads, a run of adjacent rows in one read. A reader's queries
+ * take their rows from the loaded graph instead (store/load.ts, searchView).
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { closeWhenCollected, readFully } from '../fs/positional.js';
@@ -15,6 +14,8 @@ import { closeWhenCollected, readFully } from '../fs/positional.js';
 export interface VectorRows {
   readonly dims: number;
   readonly rows: number;
+  /** Whether the whole file was read at load (up to RESIDENT_BYTES): rows then cost no read. */
+  readonly resident: boolean;
   /** One row; do not write to it. */
   row(label: number): Float32Array;
   /** The rows of these labels, in order, with as few reads as the runs among them allow; do not write to them. */
@@ -62,11 +63,12 @@ export function openVectorRows(file: string, dims: number, rows: number, residen
       check(label);
       return all.subarray(label * dims, (label + 1) * dims);
     };
-    return { dims, rows, row, rowsOf: (labels) => labels.map(row), readRows };
+    return { dims, rows, resident: true, row, rowsOf: (labels) => labels.map(row), readRows };
   }
   const reader: VectorRows = {
     dims,
     rows,
+    resident: false,
     row: (label) => reader.rowsOf([label])[0]!,
     rowsOf(labels) {
       labels.forEach(check);
