@@ -1,7 +1,8 @@
 /**
  * A full disk, simulated without root: the file system module is wrapped so
- * that, once "full", every write to a file opened for writing fails with
- * ENOSPC after landing half its bytes — as a real full disk does.
+ * that, once "full", every write to a file opened for writing, every append
+ * and every copy fails with ENOSPC after landing half its bytes — as a real
+ * full disk does.
  */
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,7 +31,22 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     };
     return handle;
   };
-  return { ...real, open, default: { ...real, open } };
+  const full = () => Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC' });
+  // An update appends its new vectors to a copy of the previous file: the append is a write, and the copy fails once the disk is full.
+  const appendFile: typeof real.appendFile = async (path, data, options) => {
+    if (disk.writesLeft-- > 0) return real.appendFile(path, data, options);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : (data as Uint8Array);
+    await real.appendFile(path, bytes.subarray(0, bytes.length >> 1));
+    throw full();
+  };
+  const copyFile: typeof real.copyFile = async (from, to, mode) => {
+    if (disk.writesLeft > 0) return real.copyFile(from, to, mode);
+    const bytes = await real.readFile(from);
+    await real.writeFile(to, bytes.subarray(0, bytes.length >> 1));
+    throw full();
+  };
+  const wrapped = { open, appendFile, copyFile };
+  return { ...real, ...wrapped, default: { ...real, ...wrapped } };
 });
 
 const embedder = fakeEmbedder();

@@ -6,6 +6,7 @@ import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
 import { loadIndex, searchView } from '../src/store/load.js';
+import { verifyIndex } from '../src/store/verify.js';
 import { openVectorRows } from '../src/store/vectors-file.js';
 import { decodePassages, encodePassages } from '../src/store/passages-file.js';
 import { EF_GROWS_FROM, searchEf } from '../src/store/format.js';
@@ -93,6 +94,27 @@ describe('incremental build', () => {
     const shape = (i: typeof incremental) => [...i.passages].map((p) => [i.documents[p.doc]!.name, p.start, p.end, p.paragraph, p.text, p.after]);
     expect(shape(incremental)).toEqual(shape(scratchBuilt));
     expect([...incremental.passages].map((p) => p.text)).not.toContain(shared);
+  });
+
+  it('appends an update\'s new vectors to a copy of the previous file, and the continued CRC-32 is the new file\'s own', async () => {
+    const embedder = fakeEmbedder();
+    await buildIndex({ ...paths, embedder });
+    const old = await readFile(join((await currentGeneration(paths.indexDir))!, FILES.vectors));
+    const file = join(paths.corpusDir, CHANGED);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('\n\nBut both parties', '\n\nA sentence about the council budget was added to this article today.\n\nBut both parties'));
+    const report = await buildIndex({ ...paths, embedder });
+    expect(report.graphRebuilt).toBe(false);
+    const index = await loadIndex(paths.indexDir, embedder);
+    const grown = await readFile(join(index.dir, FILES.vectors));
+    expect(grown.length).toBeGreaterThan(old.length);
+    expect(grown.subarray(0, old.length).equals(old)).toBe(true);
+    // Every live sentence's row, old or appended, is its text's vector.
+    const passages = [...index.passages];
+    const expected = await embedder.embed(passages.map((p) => p.text));
+    passages.forEach((p, i) => expect(index.vectors.row(p.label)).toEqual(expected[i]));
+    const [current] = await verifyIndex(paths.indexDir);
+    expect(current!.files).toContainEqual({ file: join(index.dir, FILES.vectors) });
+    expect(current!.files.filter((f) => 'problem' in f)).toEqual([]);
   });
 
   it('drops a deleted document from the index and the graph', async () => {

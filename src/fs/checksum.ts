@@ -13,8 +13,15 @@ export interface FileCheck {
 }
 
 export function checkOfBytes(data: string | Uint8Array): FileCheck {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  return { bytes: bytes.length, crc32: crc32(bytes) };
+  return extendCheck({ bytes: 0, crc32: 0 }, data);
+}
+
+/** The check of a file after `more` is appended to it: CRC-32 continues from the file's own, so nothing is read again. */
+export function extendCheck(check: FileCheck, more: string | Uint8Array): FileCheck {
+  const bytes = typeof more === 'string' ? Buffer.from(more) : more;
+  // Node 20's crc32 of an empty view of an empty buffer is 0, whatever value it continues from.
+  if (bytes.length === 0) return check;
+  return { bytes: check.bytes + bytes.length, crc32: crc32(bytes, check.crc32) };
 }
 
 /** Reads the file once, in 4 MiB slices, so a multi-gigabyte graph never sits in memory whole. */

@@ -16,7 +16,7 @@ import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
 import { executePlan } from './execute.js';
 import { FORMAT_VERSION, type Passage } from './format.js';
-import { currentGeneration, POINTER, publishGeneration, removeOrphans } from './layout.js';
+import { currentGeneration, FILES, POINTER, publishGeneration, removeOrphans } from './layout.js';
 import { encodeLexical } from './lexical-file.js';
 import { loadIndex, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
@@ -134,7 +134,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
 
   const planned = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
   const plan = options.replan ? options.replan(planned) : planned;
-  const { graph, vectors } = await executePlan(plan, previous, options.embedder, options.onProgress);
+  const { graph, vectors, firstRow } = await executePlan(plan, previous, options.embedder, options.onProgress);
 
   const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
   const generation = await writeGeneration(options.indexDir, {
@@ -152,6 +152,8 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
       passages: plan.passages,
     },
     vectors,
+    // The previous file, whole, is the new one's first firstRow rows (execute.ts).
+    ...(loaded && firstRow > 0 ? { vectorsBefore: { file: join(loaded.dir, FILES.vectors), check: loaded.manifest.files[FILES.vectors]! } } : {}),
     graph,
     lexical: encodeLexical(buildLexicalData(plan.passages.map(lexicalText), known)),
   });

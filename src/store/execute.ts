@@ -17,28 +17,36 @@ export interface PreviousVectors {
 
 export interface Executed {
   graph: hnswlib.HierarchicalNSW;
-  /** plan.labelCount × dims, row = label. */
+  /** Rows [firstRow, plan.labelCount) × dims, row = label − firstRow. */
   vectors: Float32Array;
+  /**
+   * Labels below it keep the previous generation's rows, unchanged: a patched
+   * graph never reuses a label, so its vectors file only grows (store/write
+   * copies the old one and appends). 0 for a new graph.
+   */
+  firstRow: number;
 }
 
 /**
  * Adds points to the graph in slices, yielding between them so the worker
  * threads embedding the rest are fed their next chunks without waiting.
  */
-function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, dims: number) {
+function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, firstRow: number, dims: number) {
   const queue: number[] = [];
   let running: Promise<void> | undefined;
   const SLICE = 64;
+  const rowOf = (label: number) => vectors.subarray((label - firstRow) * dims, (label - firstRow + 1) * dims);
   const drain = async () => {
     while (queue.length > 0) {
-      for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(vectors.subarray(label * dims, (label + 1) * dims)), label);
+      for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(rowOf(label)), label);
       await new Promise((resolve) => setImmediate(resolve));
     }
     running = undefined;
   };
   return {
     add(label: number, vector: Float32Array) {
-      vectors.set(vector, label * dims);
+      if (label < firstRow) throw new RangeError(`label ${label} is the previous generation's (below ${firstRow}): labels are never reused`);
+      rowOf(label).set(vector);
       queue.push(label);
       running ??= drain();
     },
@@ -73,9 +81,10 @@ export async function executePlan(
 ): Promise<Executed> {
   const dims = embedder.dims;
   const graph = graphFor(plan, previous, dims);
-  const vectors = new Float32Array(plan.labelCount * dims);
-  if (previous && !plan.rebuildGraph) previous.vectors.readRows(vectors, plan.labelCount);
-  const inserter = graphInserter(graph, vectors, dims);
+  // Only the new rows are held: at 2 M sentences the old ones were 3 GB read into memory to be written out again.
+  const firstRow = previous && !plan.rebuildGraph ? previous.vectors.rows : 0;
+  const vectors = new Float32Array((plan.labelCount - firstRow) * dims);
+  const inserter = graphInserter(graph, vectors, firstRow, dims);
   for (const [label, from] of plan.copies) inserter.add(label, previous!.vectors.row(from));
 
   const texts = plan.toEmbed.map((e) => e.text);
@@ -93,5 +102,5 @@ export async function executePlan(
   // An embedder that reports no chunks still delivers everything here.
   fresh.forEach((vector, i) => deliver(i, vector));
   await inserter.done();
-  return { graph, vectors };
+  return { graph, vectors, firstRow };
 }

@@ -3,9 +3,9 @@
  * holds every vector in its graph, so loading this file whole as well holds
  * them twice: 3 GB more at 2 million sentences. Up to RESIDENT_BYTES it is
  * read whole all the same, as before: a query then reads nothing (~100 MB for
- * the 61,600 sentences of the addresses). Past it the file stays on disk:
- * a build reads it to carry the vectors over, and rows are read with
- * positional reads, a run of adjacent rows in one read. A reader's queries
+ * the 61,600 sentences of the addresses). Past it the file stays on disk, and
+ * rows are read with positional reads, a run of adjacent rows in one read (a
+ * build's copies of old vectors; an update copies the file itself, store/write). A reader's queries
  * take their rows from the loaded graph instead (store/load.ts, searchView).
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
@@ -20,8 +20,6 @@ export interface VectorRows {
   row(label: number): Float32Array;
   /** The rows of these labels, in order, with as few reads as the runs among them allow; do not write to them. */
   rowsOf(labels: readonly number[]): Float32Array[];
-  /** Rows [0, count) into target: how a build carries the previous generation's vectors over. */
-  readRows(target: Float32Array, count: number): void;
 }
 
 /** Files up to this size are read whole at load; beyond it, rows are read as queries need them. */
@@ -51,11 +49,6 @@ export function openVectorRows(file: string, dims: number, rows: number, residen
   const check = (label: number) => {
     if (!(Number.isInteger(label) && label >= 0 && label < rows)) throw new RangeError(`no vector row ${label} of ${rows}`);
   };
-  const readRows = (target: Float32Array, count: number) => {
-    const floats = Math.min(count, rows) * dims;
-    if (resident) target.set(resident.subarray(0, floats));
-    else readFully(fd, target.subarray(0, floats), 0);
-  };
   if (resident) {
     closeSync(fd);
     const all = resident;
@@ -63,7 +56,7 @@ export function openVectorRows(file: string, dims: number, rows: number, residen
       check(label);
       return all.subarray(label * dims, (label + 1) * dims);
     };
-    return { dims, rows, resident: true, row, rowsOf: (labels) => labels.map(row), readRows };
+    return { dims, rows, resident: true, row, rowsOf: (labels) => labels.map(row) };
   }
   const reader: VectorRows = {
     dims,
@@ -85,7 +78,6 @@ export function openVectorRows(file: string, dims: number, rows: number, residen
       }
       return labels.map((label) => found.get(label)!);
     },
-    readRows,
   };
   closeWhenCollected(reader, fd);
   return reader;

@@ -5,12 +5,12 @@
  * complete, and `--verify` can prove it still is. A failed write (a full
  * disk) removes the partial folder and names the file; nothing is published.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type hnswlib from 'hnswlib-node';
 import { fail, oneLine, QuotebotError } from '../errors.js';
 import { writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
-import { checkOfBytes, checkOfFile, type FileCheck } from '../fs/checksum.js';
+import { checkOfBytes, checkOfFile, extendCheck, type FileCheck } from '../fs/checksum.js';
 import type { Manifest, Passage, StoredDocument } from './format.js';
 import { graphFileProblem } from './hnsw-file.js';
 import { FILES, newGenerationName } from './layout.js';
@@ -19,8 +19,13 @@ import { encodePassages } from './passages-file.js';
 export interface GenerationContent {
   manifest: Omit<Manifest, 'files'>;
   store: { documents: readonly StoredDocument[]; passages: readonly Passage[] };
-  /** labelCount × dims, row = label. */
+  /** Rows of vectors.f32 from the end of `vectorsBefore` on (all of them without it), row after row. */
   vectors: Float32Array;
+  /**
+   * The previous generation's vectors.f32 and the check its manifest records, when the new file is that one with
+   * rows appended: copied by the kernel, never read into memory, and its CRC-32 continued rather than recomputed.
+   */
+  vectorsBefore?: { file: string; check: FileCheck };
   graph: hnswlib.HierarchicalNSW;
   /** lexical.bin's bytes (store/lexical-file). */
   lexical: Uint8Array;
@@ -41,7 +46,19 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
       files[name] = checkOfBytes(data);
       await writeFileAtomic(file, data);
     };
-    await put(FILES.vectors, new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength));
+    const rows = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
+    const before = content.vectorsBefore;
+    if (before) {
+      file = join(dir, FILES.vectors);
+      await writeFileAtomicWith(file, async (temp) => {
+        await copyFile(before.file, temp);
+        // Checked at load, but the copy is what the recorded CRC is continued from: it must be all of it.
+        const { size } = await stat(temp);
+        if (size !== before.check.bytes) throw new Error(`the previous vectors.f32 copied as ${size} bytes, its manifest says ${before.check.bytes}`);
+        await appendFile(temp, rows);
+      });
+      files[FILES.vectors] = extendCheck(before.check, rows);
+    } else await put(FILES.vectors, rows);
     file = join(dir, FILES.graph);
     await writeFileAtomicWith(file, async (temp) => {
       await content.graph.writeIndex(temp);
