@@ -1,4 +1,5 @@
 /** The build plan, decided without a model, a graph or a file: which labels survive, what is copied, what is embedded. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DENSER_GRAPH, DENSER_GRAPH_FROM, graphParameters, HNSW_DEFAULTS, NO_BYTES, type GraphParameters, type Passage } from '../src/store/format.js';
 import { planBuild, type PlannedDocument, type PreviousIndex } from '../src/store/plan.js';
@@ -41,6 +42,36 @@ describe('planning a build', () => {
     expect(labels(plan.passages)).toEqual(['One.#0', 'Two and a half.#4', 'Three.#2', 'Four.#3']);
     expect(plan).toMatchObject({ rebuildGraph: false, labelCount: 5, deletions: [1], deletedCount: 1, copies: [] });
     expect(plan.toEmbed).toEqual([{ text: 'Two and a half.', labels: [4] }]);
+  });
+
+  it('keeps a label exactly for the same text at the same occurrence in the same document, labels the rest afresh, deletes the rest and copies or embeds each new label once', () => {
+    const sentence = fc.constantFrom('One.', 'Two.', 'Three.', 'Four.');
+    const corpus = fc.uniqueArray(fc.record({ name: fc.constantFrom('a', 'b', 'c', 'd'), texts: fc.array(sentence, { minLength: 1, maxLength: 6 }) }), {
+      selector: (d) => d.name,
+      maxLength: 4,
+    });
+    /** "document | text | how many times the text came before in it", for every sentence in reading order. */
+    const occurrences = (documents: { name: string; texts: string[] }[]) =>
+      documents.flatMap(({ name, texts }) => texts.map((text, i) => `${name}|${text}|${texts.slice(0, i).filter((t) => t === text).length}`));
+    fc.assert(
+      fc.property(corpus, corpus, (was, now) => {
+        const previous = previousOf(was.map((d) => doc(d.name, d.texts)));
+        const plan = planBuild(now.map((d) => doc(d.name, d.texts)), previous);
+        // A first build labels in reading order, so the n-th old occurrence holds label n.
+        const oldLabel = new Map(occurrences(was).map((key, label) => [key, label]));
+        const keys = occurrences(now);
+        const firstNew = previous.manifest.labelCount;
+        keys.forEach((key, i) => expect(plan.passages[i]!.label).toBe(oldLabel.get(key) ?? plan.passages[i]!.label));
+        const fresh = plan.passages.filter((_, i) => !oldLabel.has(keys[i]!));
+        expect(fresh.map((p) => p.label)).toEqual(fresh.map((_, k) => firstNew + k));
+        expect(plan.deletions).toEqual([...oldLabel].filter(([key]) => !keys.includes(key)).map(([, label]) => label));
+        const oldTexts = previous.passages as Passage[];
+        expect([...plan.copies.map(([label]) => label), ...plan.toEmbed.flatMap((e) => e.labels)].sort((x, y) => x - y)).toEqual(fresh.map((p) => p.label));
+        for (const [label, from] of plan.copies) expect(oldTexts[from]!.text).toBe(plan.passages.find((p) => p.label === label)!.text);
+        for (const { text } of plan.toEmbed) expect(oldTexts.some((p) => p.text === text)).toBe(false);
+        expect(new Set(plan.toEmbed.map((e) => e.text)).size).toBe(plan.toEmbed.length);
+      }),
+    );
   });
 
   it('copies the vector of a text the previous index holds elsewhere instead of embedding it again', () => {

@@ -55,19 +55,40 @@ export interface BuildPlan {
 
 export const REBUILD_DELETED_FRACTION = 0.25;
 
+/** The previous generation's passages by document name, each document's in reading order (the map in that order too). */
+function passagesByDocument(previous: PreviousIndex): Map<string, Passage[]> {
+  const byName = new Map<string, Passage[]>();
+  for (const p of previous.passages) {
+    const name = previous.documents[p.doc]!.name;
+    let list = byName.get(name);
+    if (!list) byName.set(name, (list = []));
+    list.push(p);
+  }
+  return byName;
+}
+
 /**
- * Identifies "the n-th occurrence of this text in this document", which
- * survives edits elsewhere in the file (offsets do not) and keeps a repeated
- * sentence's two copies apart.
+ * The previous label each sentence keeps (undefined: a new one), as "the n-th
+ * occurrence of this text in this document", which survives edits elsewhere
+ * in the file (offsets do not) and keeps a repeated sentence's two copies
+ * apart. An unchanged document's sentences are its previous ones in order: a
+ * comparison, no map (an update of a 2 M-sentence archive has one changed file).
  */
-function occurrenceCounter(): (doc: string, text: string) => string {
+function keptLabels(sentences: readonly Sentence[], before: readonly Passage[] | undefined): (number | undefined)[] {
+  if (!before) return sentences.map(() => undefined);
+  if (before.length === sentences.length && before.every((p, i) => p.text === sentences[i]!.text)) return before.map((p) => p.label);
+  const byText = new Map<string, number[]>();
+  for (const p of before) {
+    const labels = byText.get(p.text);
+    if (labels) labels.push(p.label);
+    else byText.set(p.text, [p.label]);
+  }
   const seen = new Map<string, number>();
-  return (doc, text) => {
-    const base = `${doc}\u0000${text}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return `${base}\u0000${n}`;
-  };
+  return sentences.map(({ text }) => {
+    const n = seen.get(text) ?? 0;
+    seen.set(text, n + 1);
+    return byText.get(text)?.[n];
+  });
 }
 
 /** `previous` is undefined for a first or forced build: every sentence is then new. */
@@ -78,31 +99,20 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
     previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION ||
     wanted.m > previous.manifest.hnsw.m ||
     wanted.efConstruction > previous.manifest.hnsw.efConstruction;
-  // What the previous generation already knows: vectors by text, labels by (doc, text, occurrence).
-  const embeddedAs = new Map<string, number>();
-  const labelByOccurrence = new Map<string, number>();
-  const previousLabels: number[] = [];
-  if (previous) {
-    const nth = occurrenceCounter();
-    for (const p of previous.passages) {
-      previousLabels.push(p.label);
-      embeddedAs.set(p.text, p.label);
-      labelByOccurrence.set(nth(previous.documents[p.doc]!.name, p.text), p.label);
-    }
-  }
+  const before = previous ? passagesByDocument(previous) : new Map<string, Passage[]>();
 
   // A sentence keeps its old label when the same text stays at the same occurrence in its document.
   const firstNew = rebuildGraph ? 0 : previous.manifest.labelCount;
   let nextLabel = firstNew;
   const passages: Passage[] = [];
   const kept = new Set<number>();
-  const nth = occurrenceCounter();
   documents.forEach((doc, d) => {
     const bytes = doc.textIsFile ? utf8Offsets(doc.text, doc.sentences.map((s) => s.start)) : undefined;
+    const olds = keptLabels(doc.sentences, rebuildGraph ? undefined : before.get(doc.name));
     doc.sentences.forEach((s, i) => {
       const next = doc.sentences[i + 1];
       const after = next && next.paragraph === s.paragraph ? doc.text.slice(s.end, next.start) : '';
-      const old = rebuildGraph ? undefined : labelByOccurrence.get(nth(doc.name, s.text));
+      const old = olds[i];
       const label = old ?? nextLabel++;
       if (old !== undefined) kept.add(old);
       const { tags, context } = doc.annotations[i]!;
@@ -110,8 +120,12 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
       passages.push({ label, doc: d, start: s.start, end: s.end, byteStart, paragraph: s.paragraph, text: s.text, after, tags, context });
     });
   });
+  const deletions = rebuildGraph ? [] : [...before.values()].flatMap((list) => list.flatMap((p) => (kept.has(p.label) ? [] : [p.label])));
 
-  const deletions = rebuildGraph ? [] : previousLabels.filter((label) => !kept.has(label));
+  // Vectors the previous generation holds, by text (its last passage of a text), looked up for new labels only.
+  const wantedTexts = new Set(passages.flatMap((p) => (p.label >= firstNew ? [p.text] : [])));
+  const embeddedAs = new Map<string, number>();
+  for (const list of before.values()) for (const p of list) if (wantedTexts.has(p.text)) embeddedAs.set(p.text, p.label);
   const copies: [number, number][] = [];
   const waiting = new Map<string, number[]>();
   for (const p of passages) {
