@@ -4,6 +4,7 @@
  * offsets. A file edited since the last index (or any other drift) fails the
  * check; that quote is dropped and its document reported, never sent.
  */
+import { groupBy } from '../group.js';
 import type { Quote } from './select.js';
 
 /** What the check needs of a quote: where it claims to be, and what it claims is there. */
@@ -17,8 +18,7 @@ export type LiveCheck = (doc: string, quotes: readonly QuoteAt[]) => Promise<boo
 
 export async function keepVerbatim<Q extends QuoteAt>(quotes: readonly Q[], holds: LiveCheck): Promise<{ kept: Q[]; stale: string[] }> {
   // Each document checked once, all at once: one after another, six quotes from six files cost six reads in a row.
-  const byDoc = new Map<string, Q[]>();
-  for (const quote of quotes) byDoc.set(quote.doc, [...(byDoc.get(quote.doc) ?? []), quote]);
+  const byDoc = groupBy(quotes, (quote) => quote.doc);
   const verdicts = new Map<Q, boolean>();
   await Promise.all(
     [...byDoc].map(async ([doc, ofDoc]) => (await holds(doc, ofDoc)).forEach((ok, i) => verdicts.set(ofDoc[i]!, ok))),

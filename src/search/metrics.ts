@@ -3,6 +3,7 @@
  * Pure; the eval command feeds it answers and file texts.
  */
 import { fail } from '../errors.js';
+import { groupBy } from '../group.js';
 import type { Quote } from '../quote/select.js';
 
 export interface GoldQuestion {
@@ -109,10 +110,6 @@ export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
 
 /** Summaries per value of a gold label (type or style), in first-seen order; questions without the label count as "unlabelled". */
 export function summariseBy(results: readonly ScoredAnswer[], label: 'type' | 'style'): { group: string; summary: EvalSummary }[] {
-  const groups = new Map<string, ScoredAnswer[]>();
-  for (const r of results) {
-    const group = r.gold[label] ?? 'unlabelled';
-    groups.set(group, [...(groups.get(group) ?? []), r]);
-  }
+  const groups = groupBy(results, (r) => r.gold[label] ?? 'unlabelled');
   return [...groups].map(([group, members]) => ({ group, summary: summarise(members) }));
 }

@@ -11,6 +11,7 @@ import { createTagger, type Tagger } from '../annotate/tagger.js';
 import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, problemOnly, QuotebotError } from '../errors.js';
+import { groupBy } from '../group.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import type { Span } from '../segment/blocks.js';
 import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
@@ -73,17 +74,12 @@ async function segmentReusing(
   previous: Pick<LoadedIndex, 'documents' | 'manifest'> & { passages: readonly Passage[] } | undefined,
 ): Promise<(SegmentedDocument & { annotations: Annotation[] })[]> {
   const layouts = layoutCorpus(documents.map((d) => d.text));
-  const before = new Map<string, (Sentence & Annotation)[]>();
   const shaNow = new Map(documents.map((d) => [d.name, d.sha256]));
-  if (previous) {
-    for (const p of previous.passages) {
-      const name = previous.documents[p.doc]!.name;
-      if (previous.manifest.documents[name]?.sha256 !== shaNow.get(name)) continue;
-      let list = before.get(name);
-      if (!list) before.set(name, (list = []));
-      list.push({ start: p.start, end: p.end, text: p.text, paragraph: p.paragraph, tags: p.tags, context: p.context });
-    }
-  }
+  // A passage is a sentence with its annotation: an unchanged document's passages are reused as they are.
+  const nameOf = (p: Passage) => previous!.documents[p.doc]!.name;
+  const before: Map<string, (Sentence & Annotation)[]> = previous
+    ? groupBy(previous.passages.filter((p) => previous.manifest.documents[nameOf(p)]?.sha256 === shaNow.get(nameOf(p))), nameOf)
+    : new Map();
   // The tagging model loads only when some document needs it: an update of unchanged files never pays for it.
   let tagger: Promise<Tagger> | undefined;
   const results = [];

@@ -12,6 +12,7 @@
  */
 import type { Annotation } from '../annotate/annotate.js';
 import { utf8Offsets } from '../corpus/utf8.js';
+import { groupBy } from '../group.js';
 import type { Sentence } from '../segment/document.js';
 import { graphParameters, NO_BYTES, type GraphParameters, type Manifest, type Passage } from './format.js';
 
@@ -55,18 +56,6 @@ export interface BuildPlan {
 
 export const REBUILD_DELETED_FRACTION = 0.25;
 
-/** The previous generation's passages by document name, each document's in reading order (the map in that order too). */
-function passagesByDocument(previous: PreviousIndex): Map<string, Passage[]> {
-  const byName = new Map<string, Passage[]>();
-  for (const p of previous.passages) {
-    const name = previous.documents[p.doc]!.name;
-    let list = byName.get(name);
-    if (!list) byName.set(name, (list = []));
-    list.push(p);
-  }
-  return byName;
-}
-
 /**
  * The previous label each sentence keeps (undefined: a new one), as "the n-th
  * occurrence of this text in this document", which survives edits elsewhere
@@ -77,17 +66,12 @@ function passagesByDocument(previous: PreviousIndex): Map<string, Passage[]> {
 function keptLabels(sentences: readonly Sentence[], before: readonly Passage[] | undefined): (number | undefined)[] {
   if (!before) return sentences.map(() => undefined);
   if (before.length === sentences.length && before.every((p, i) => p.text === sentences[i]!.text)) return before.map((p) => p.label);
-  const byText = new Map<string, number[]>();
-  for (const p of before) {
-    const labels = byText.get(p.text);
-    if (labels) labels.push(p.label);
-    else byText.set(p.text, [p.label]);
-  }
+  const byText = groupBy(before, (p) => p.text);
   const seen = new Map<string, number>();
   return sentences.map(({ text }) => {
     const n = seen.get(text) ?? 0;
     seen.set(text, n + 1);
-    return byText.get(text)?.[n];
+    return byText.get(text)?.[n]?.label;
   });
 }
 
@@ -99,7 +83,8 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
     previous.manifest.deletedCount > previous.manifest.labelCount * REBUILD_DELETED_FRACTION ||
     wanted.m > previous.manifest.hnsw.m ||
     wanted.efConstruction > previous.manifest.hnsw.efConstruction;
-  const before = previous ? passagesByDocument(previous) : new Map<string, Passage[]>();
+  // The previous passages by document name, each document's in reading order (and the documents in that order too).
+  const before = previous ? groupBy(previous.passages, (p) => previous.documents[p.doc]!.name) : new Map<string, Passage[]>();
 
   // A sentence keeps its old label when the same text stays at the same occurrence in its document.
   const firstNew = rebuildGraph ? 0 : previous.manifest.labelCount;
@@ -120,10 +105,10 @@ export function planBuild(documents: readonly PlannedDocument[], previous: Previ
       passages.push({ label, doc: d, start: s.start, end: s.end, byteStart, paragraph: s.paragraph, text: s.text, after, tags, context });
     });
   });
-  const deletions = rebuildGraph ? [] : [...before.values()].flatMap((list) => list.flatMap((p) => (kept.has(p.label) ? [] : [p.label])));
+  const deletions = rebuildGraph ? [] : [...before.values()].flat().filter((p) => !kept.has(p.label)).map((p) => p.label);
 
   // Vectors the previous generation holds, by text (its last passage of a text), looked up for new labels only.
-  const wantedTexts = new Set(passages.flatMap((p) => (p.label >= firstNew ? [p.text] : [])));
+  const wantedTexts = new Set(passages.filter((p) => p.label >= firstNew).map((p) => p.text));
   const embeddedAs = new Map<string, number>();
   for (const list of before.values()) for (const p of list) if (wantedTexts.has(p.text)) embeddedAs.set(p.text, p.label);
   const copies: [number, number][] = [];
