@@ -12,7 +12,8 @@ import { createSearchEngine, type SearchEngine } from './search/engine.js';
 import { buildIndex, type BuildReport } from './store/build.js';
 import { sameModel } from './store/format.js';
 import { currentGeneration } from './store/layout.js';
-import { loadIndex, loadIndexOrPrevious, readManifest, searchView, type LoadedIndex } from './store/load.js';
+import { loadIndex, loadIndexOrPrevious, readManifest, type LoadedIndex } from './store/load.js';
+import { searchView } from './store/search-view.js';
 
 export interface Hooks {
   /** Human-readable progress lines (stderr in the CLI, the log in the bot). */

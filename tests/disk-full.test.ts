@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
-import { currentGeneration, FILES, POINTER } from '../src/store/layout.js';
+import { currentGeneration, FILES, OVERLAY_FILES, POINTER } from '../src/store/layout.js';
+import { searchView } from '../src/store/search-view.js';
 import { loadIndex } from '../src/store/load.js';
 import { verifyIndex } from '../src/store/verify.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
@@ -50,41 +51,49 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 const embedder = fakeEmbedder();
+
+/** Every sentence the current generation answers from, an overlay's included. */
+async function indexedTexts(indexDir: string): Promise<string[]> {
+  const { passages } = searchView(await loadIndex(indexDir, embedder));
+  return Array.from({ length: passages.length }, (_, p) => passages.at(p)!.text);
+}
 const ADDED = 'A sentence for a generation the disk has no room for.';
 
 describe('a full disk', () => {
-  it('at each file of a build → the build fails naming that file; the index in use is untouched; nothing is left behind; freeing space lets the next build through', async () => {
+  // The writes of each kind of build, in order (hnswlib writes a graph itself; an overlay links the base's files), then the pointer.
+  it.each([
+    { build: 'an overlay update', force: false, order: [OVERLAY_FILES.vectors, OVERLAY_FILES.lexical, OVERLAY_FILES.store, FILES.manifest, POINTER] },
+    { build: 'a full build', force: true, order: [FILES.vectors, FILES.lexical, FILES.templates, FILES.store, FILES.manifest, POINTER] },
+  ])('at each file of $build → the build fails naming that file; the index in use is untouched; nothing is left behind; freeing space lets the next build through', async ({ force, order }) => {
     const paths = await scratch();
     await buildIndex({ ...paths, embedder });
     const before = (await currentGeneration(paths.indexDir))!;
     await fs.writeFile(join(paths.corpusDir, 'added.txt'), `${ADDED}\n`);
-    // The writes of a build, in order: vectors, lexical, passages, manifest (hnswlib writes the graph itself), then the pointer.
-    const order = [FILES.vectors, FILES.lexical, FILES.store, FILES.manifest, POINTER];
     for (const [k, file] of order.entries()) {
       disk.writesLeft = k;
-      const error = (await buildIndex({ ...paths, embedder }).catch((e: unknown) => e)) as QuotebotError;
+      const error = (await buildIndex({ ...paths, embedder, force }).catch((e: unknown) => e)) as QuotebotError;
       disk.writesLeft = Infinity;
       expect(error).toBeInstanceOf(QuotebotError);
       expect(error.code).toBe('INDEX_WRITE_FAILED');
-      expect(error.message).toMatch(new RegExp(`${file.replace('.', '\\.')}" \\(the disk is full\\).*run "npm run index" again`));
+      expect(error.message).toMatch(new RegExp(`/${file.replace(/\./g, '\\.')}" \\(the disk is full\\).*run "npm run index" again`));
       if (file !== POINTER) {
         // Nothing half-written stays: neither the new generation's folder nor a temp file.
         expect((await fs.readdir(paths.indexDir)).filter((e) => e.startsWith('gen-') || e.endsWith('.tmp'))).toEqual([before.split('/').at(-1)]);
       }
       expect(await currentGeneration(paths.indexDir)).toBe(before);
-      expect([...(await loadIndex(paths.indexDir, embedder)).passages].some((p) => p.text === ADDED)).toBe(false);
+      expect(await indexedTexts(paths.indexDir)).not.toContain(ADDED);
     }
     // What a build killed mid-write leaves (its atomic writes cannot clean up after a kill -9): a partial folder, a temp file.
     await fs.mkdir(join(paths.indexDir, 'gen-killed-1'));
     await fs.writeFile(join(paths.indexDir, 'gen-killed-1', `.${FILES.vectors}.1a2b.tmp`), 'half');
     await fs.writeFile(join(paths.indexDir, `.${POINTER}.3c4d.tmp`), '{"gen');
     const messages: string[] = [];
-    const report = await buildIndex({ ...paths, embedder, onMessage: (line) => messages.push(line) });
+    const report = await buildIndex({ ...paths, embedder, force, onMessage: (line) => messages.push(line) });
     // Those two, and the complete but unpublished generation the pointer's failed write left, are removed first.
     expect(messages).toContain('Removed 3 leftovers of an interrupted build.');
     expect((await fs.readdir(paths.indexDir)).filter((e) => e.endsWith('.tmp') || e === 'gen-killed-1')).toEqual([]);
-    expect(report.added).toEqual(['added.txt']);
-    expect([...(await loadIndex(paths.indexDir, embedder)).passages].some((p) => p.text === ADDED)).toBe(true);
+    expect(report.added).toEqual(force ? (await fs.readdir(paths.corpusDir)).sort() : ['added.txt']);
+    expect(await indexedTexts(paths.indexDir)).toContain(ADDED);
     const [current] = await verifyIndex(paths.indexDir);
     expect(current!.files.filter((f) => f.problem)).toEqual([]);
   });

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalData, lexicalIndex, recallCounts } from '../src/lexical/bm25.js';
+import { buildLexicalData, combinedLexicalIndex, lexicalIndex, recallCounts } from '../src/lexical/bm25.js';
 import { queryTerms, termsOf } from '../src/lexical/terms.js';
 import { decodeLexical, encodeLexical } from '../src/store/lexical-file.js';
 
@@ -138,5 +138,48 @@ describe('lexical.bin', () => {
     const bytes = encodeLexical(buildLexicalData(['One sentence here.', 'Another sentence.']));
     expect(() => decodeLexical(bytes.slice(0, bytes.length - 8))).toThrow(/bytes, expected/);
     expect(() => decodeLexical(new Uint8Array(64))).toThrow(/not a lexical index/);
+  });
+});
+
+describe('BM25 over parts', () => {
+  /** Random passages cut into a base and an overlay, with some base spans masked. */
+  const parted = fc
+    .record({
+      base: fc.array(sentence, { minLength: 1, maxLength: 25 }),
+      overlay: fc.array(sentence, { maxLength: 10 }),
+      cuts: fc.array(fc.nat(), { maxLength: 6 }),
+    })
+    .map(({ base, overlay, cuts }) => {
+      // Sorted cut points pair up into disjoint masked spans [a, b).
+      const points = [...new Set(cuts.map((c) => c % (base.length + 1)))].sort((a, b) => a - b);
+      const masked: [number, number][] = [];
+      for (let i = 0; i + 1 < points.length; i += 2) if (points[i]! < points[i + 1]!) masked.push([points[i]!, points[i + 1]!]);
+      return { base, overlay, masked };
+    });
+
+  it('scores every live passage exactly as one index of the live passages does, and ranks them alike', () => {
+    fc.assert(
+      fc.property(parted, sentence, ({ base, overlay, masked }, question) => {
+        const isMasked = (p: number) => masked.some(([a, b]) => p >= a && p < b);
+        const live = [...base.map((text, p) => ({ text, at: p })).filter(({ at }) => !isMasked(at)), ...overlay.map((text, i) => ({ text, at: base.length + i }))];
+        const whole = lexicalIndex(buildLexicalData(live.map((l) => l.text)));
+        const parts = combinedLexicalIndex([
+          { data: buildLexicalData(base), offset: 0, masked },
+          { data: buildLexicalData(overlay), offset: base.length, masked: [] },
+        ]);
+        const terms = queryTerms(question);
+        expect(parts.passageCount).toBe(whole.passageCount);
+        for (const term of terms) expect(parts.documentFrequency(term)).toBe(whole.documentFrequency(term));
+        const k = 5;
+        const ours = parts.search(terms, k);
+        const theirs = whole.search(terms, k);
+        // Bit for bit: the statistics are the same integers, the sums run in the same order.
+        live.forEach(({ at }, i) => expect(ours.scoreOf(at)).toBe(theirs.scoreOf(i)));
+        // Live positions keep their order in both numberings, so even ties break alike.
+        expect(ours.best).toEqual(theirs.best.map((i) => live[i]!.at));
+        for (const [a, b] of masked) for (let p = a; p < b; p++) expect(ours.best).not.toContain(p);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

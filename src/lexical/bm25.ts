@@ -117,19 +117,34 @@ export function recallCounts(data: LexicalData, texts: readonly string[]): Known
 }
 
 export function lexicalIndex(data: LexicalData): LexicalIndex {
+  return combinedLexicalIndex([{ data, offset: 0, masked: [] }]);
+}
+
+/**
+ * One part of a combined index (store/overlay: the base generation's
+ * postings and the overlay's): its passages are positions [offset, offset +
+ * data.lengths.length), and the passages in `masked` (local [from, to)
+ * spans, ascending: documents the overlay replaced) count for nothing.
+ */
+export interface LexicalPart {
+  data: LexicalData;
+  offset: number;
+  masked: readonly (readonly [number, number])[];
+}
+
+/** A part's term ids and the bounds MaxScore prunes with, its postings scored with the whole index's statistics. */
+function preparePart(part: LexicalPart) {
+  const { data } = part;
   const ids = new Map(data.terms.map((term, i) => [term, i]));
-  const passageCount = data.lengths.length;
-  let total = 0;
-  for (const length of data.lengths) total += length;
-  const averageLength = total / Math.max(passageCount, 1);
   /**
    * Per term, the largest tf part of a weight among its postings (NaN until
    * a query needs it). The bound a term can add, idf·(D + this), is what
    * MaxScore prunes with: far tighter than the tf → ∞ limit idf·(D + K + 1),
    * since a sentence's term is rarely repeated. Found on a term's first
-   * query, one pass over its postings; one float a term.
+   * query, one pass over its postings (masked ones too: still a bound); one float a term.
    */
   const largestPart = new Float64Array(data.terms.length).fill(NaN);
+  let averageLength = 1;
   const tfPart = (at: number) => {
     const tf = data.frequencies[at]!;
     return (tf * (K + 1)) / (tf + K * (1 - B + (B * data.lengths[data.postings[at]!]!) / averageLength));
@@ -143,32 +158,109 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
     // A hair above the largest weight, so a bound summed in another order than a score still exceeds it.
     return idf * (D + largestPart[i]!) * (1 + 1e-9);
   };
-  const documentFrequency = (term: string) => {
-    const i = ids.get(term);
-    return i === undefined ? 0 : data.offsets[i + 1]! - data.offsets[i]!;
+  /** Unmasked postings of term i. */
+  const count = (i: number) => {
+    const from = data.offsets[i]!;
+    const to = data.offsets[i + 1]!;
+    let n = to - from;
+    for (const [a, b] of part.masked) n -= firstAtOrAfter(data.postings, from, to, b) - firstAtOrAfter(data.postings, from, to, a);
+    return n;
   };
+  const masked = part.masked;
+  const excluded =
+    masked.length === 0
+      ? undefined
+      : (position: number) => {
+          // Few spans (the documents one update replaced): a scan beats anything cleverer.
+          for (const [a, b] of masked) if (position >= a && position < b) return true;
+          return false;
+        };
+  let maskedPassages = 0;
+  let maskedLength = 0;
+  for (const [a, b] of masked) {
+    maskedPassages += b - a;
+    for (let p = a; p < b; p++) maskedLength += data.lengths[p]!;
+  }
+  let total = 0;
+  for (const length of data.lengths) total += length;
+  return {
+    part,
+    ids,
+    count,
+    excluded,
+    tfPart,
+    termBound,
+    passages: data.lengths.length - maskedPassages,
+    length: total - maskedLength,
+    setAverageLength: (value: number) => (averageLength = value),
+  };
+}
+
+/**
+ * BM25 over several parts as if their unmasked passages were one index:
+ * passage count, average length and document frequencies are the sums over
+ * the parts, so every passage scores exactly what a single index of the same
+ * passages gives it. MaxScore runs per part; the best lists merge by score,
+ * ties by `tieOrder` (default: lower position first). Each part breaks its
+ * own ties by position, so a tieOrder that agrees with positions inside each
+ * part ranks exactly as one index laid out in that order would.
+ */
+export function combinedLexicalIndex(parts: readonly LexicalPart[], tieOrder: (a: number, b: number) => number = (a, b) => a - b): LexicalIndex {
+  const prepared = parts.map(preparePart);
+  const passageCount = prepared.reduce((sum, p) => sum + p.passages, 0);
+  const averageLength = prepared.reduce((sum, p) => sum + p.length, 0) / Math.max(passageCount, 1);
+  for (const p of prepared) p.setAverageLength(averageLength);
+  const documentFrequency = (term: string) =>
+    prepared.reduce((sum, p) => {
+      const i = p.ids.get(term);
+      return i === undefined ? sum : sum + p.count(i);
+    }, 0);
+  const partAt = (position: number) => prepared.find((p) => position >= p.part.offset && position < p.part.offset + p.part.data.lengths.length);
   return {
     passageCount,
     documentFrequency,
     occursBetween(term, from, to) {
-      const i = ids.get(term);
-      if (i === undefined) return false;
+      const p = partAt(from);
+      const i = p?.ids.get(term);
+      if (p === undefined || i === undefined) return false;
+      const { offsets, postings } = p.part.data;
       // Postings are in position order: the first one at or after `from` decides.
-      const k = firstAtOrAfter(data.postings, data.offsets[i]!, data.offsets[i + 1]!, from);
-      return k < data.offsets[i + 1]! && data.postings[k]! < to;
+      const k = firstAtOrAfter(postings, offsets[i]!, offsets[i + 1]!, from - p.part.offset);
+      return k < offsets[i + 1]! && postings[k]! < to - p.part.offset;
     },
     search(terms, k) {
-      const query = [...new Set(terms)].flatMap((term) => {
-        const i = ids.get(term);
-        if (i === undefined) return [];
-        const from = data.offsets[i]!;
-        const to = data.offsets[i + 1]!;
-        const idf = Math.log(1 + (passageCount - (to - from) + 0.5) / (to - from + 0.5));
-        return [{ from, to, idf, bound: termBound(i, idf) }];
+      const unique = [...new Set(terms)];
+      const idfs = new Map(unique.map((term) => {
+        const df = documentFrequency(term);
+        return [term, Math.log(1 + (passageCount - df + 0.5) / (df + 0.5))];
+      }));
+      const searches = prepared.map((p) => {
+        const { offsets, postings } = p.part.data;
+        const query = unique.flatMap((term) => {
+          const i = p.ids.get(term);
+          if (i === undefined) return [];
+          const idf = idfs.get(term)!;
+          return [{ from: offsets[i]!, to: offsets[i + 1]!, idf, bound: p.termBound(i, idf) }];
+        });
+        /** What the posting at `at` adds to its passage's score (the expression termBound takes the largest of). */
+        const weight = (at: number, idf: number) => idf * (D + p.tfPart(at));
+        return { p, query, weight, found: maxScoreBest(query, k, weight, postings, p.excluded) };
       });
-      /** What the posting at `at` adds to its passage's score (the expression termBound takes the largest of). */
-      const weight = (at: number, idf: number) => idf * (D + tfPart(at));
-      return { best: maxScoreBest(query, k, weight, data.postings), scoreOf: (position) => scoreAt(query, position, weight, data.postings) };
+      const best =
+        searches.length === 1
+          ? searches[0]!.found.best
+          : searches
+              .flatMap(({ p, found }) => found.best.map((position, i) => ({ position: position + p.part.offset, score: found.scores[i]! })))
+              .sort((a, b) => b.score - a.score || tieOrder(a.position, b.position))
+              .slice(0, k)
+              .map((hit) => hit.position);
+      return {
+        best,
+        scoreOf(position) {
+          const s = searches.find(({ p }) => position >= p.part.offset && position < p.part.offset + p.part.data.lengths.length);
+          return s ? scoreAt(s.query, position - s.p.part.offset, s.weight, s.p.part.data.postings) : 0;
+        },
+      };
     },
   };
 }
@@ -209,10 +301,16 @@ function scoreAt(query: readonly QueryTerm[], position: number, weight: (at: num
  * the passages the rarer terms lead to, and not at all for a passage that
  * could not reach the k-th score even holding them.
  */
-function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: number, idf: number) => number, postings: Uint32Array): number[] {
+function maxScoreBest(
+  query: readonly QueryTerm[],
+  k: number,
+  weight: (at: number, idf: number) => number,
+  postings: Uint32Array,
+  excluded?: (position: number) => boolean,
+): { best: number[]; scores: number[] } {
   const best: number[] = [];
   const bestScores: number[] = [];
-  if (k <= 0) return best;
+  if (k <= 0) return { best, scores: bestScores };
   // Lowest bound first: the terms that stop being worth walking go first. The per-term state is kept in typed
   // arrays indexed by that order (q: the term's place in the query), since this loop runs once per posting.
   const order = query.map((_, q) => q).sort((a, b) => query[a]!.bound - query[b]!.bound);
@@ -254,6 +352,8 @@ function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: numbe
         cursor[i] = at + 1;
       }
     }
+    // A masked passage: its cursors moved past it above, and it is scored no further.
+    if (excluded?.(position)) continue;
     const full = best.length === k;
     // The searched terms, largest bound first; before each, whether holding every one left could still reach the
     // k-th score. When not, the passage is dropped without searching the rest (the commonest terms, last).
@@ -289,7 +389,7 @@ function maxScoreBest(query: readonly QueryTerm[], k: number, weight: (at: numbe
       while (walkFrom < n && ceiling[walkFrom]! < threshold) searchedBound += bound[walkFrom++]!;
     }
   }
-  return best;
+  return { best, scores: bestScores };
 }
 
 /**

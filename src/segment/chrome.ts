@@ -75,13 +75,18 @@ export function isBoilerplate(text: string, boilerplate: ReadonlySet<string>): b
   return boilerplate.size > 0 && !hasWords(text, TEMPLATE_MAX_WORDS + 1) && boilerplate.has(normaliseBlock(text));
 }
 
-/** Short blocks found in two or more documents: templates shared by a site's pages. */
-export function findBoilerplate(documents: readonly (readonly Span[])[]): Set<string> {
+/**
+ * A document's candidates for a site template: its distinct short blocks,
+ * normalised. A build records them per document (store/blocks-file), so an
+ * update can tell whether a changed document moves any other's boilerplate.
+ */
+export function templateKeys(blocks: readonly Span[]): string[] {
+  return [...new Set(blocks.filter((b) => !hasWords(b.text, TEMPLATE_MAX_WORDS + 1)).map((b) => normaliseBlock(b.text)))];
+}
+
+/** Short blocks found in two or more documents (given their templateKeys): templates shared by a site's pages. */
+export function findBoilerplate(keysByDocument: readonly (readonly string[])[]): Set<string> {
   const seenIn = new Map<string, number>();
-  for (const blocks of documents) {
-    for (const key of new Set(blocks.filter((b) => !hasWords(b.text, TEMPLATE_MAX_WORDS + 1)).map((b) => normaliseBlock(b.text)))) {
-      seenIn.set(key, (seenIn.get(key) ?? 0) + 1);
-    }
-  }
+  for (const keys of keysByDocument) for (const key of keys) seenIn.set(key, (seenIn.get(key) ?? 0) + 1);
   return new Set([...seenIn].filter(([, count]) => count >= 2).map(([key]) => key));
 }

@@ -4,7 +4,7 @@
  * so it can never be indexed or quoted.
  */
 import { splitBlocks, type Span } from './blocks.js';
-import { findBoilerplate, footerStart, isBoilerplate, isProse } from './chrome.js';
+import { findBoilerplate, footerStart, isBoilerplate, isProse, templateKeys } from './chrome.js';
 import { extractMetadata, type DocMeta } from './metadata.js';
 import { splitSentences } from './sentences.js';
 
@@ -29,7 +29,8 @@ function layoutDocument(text: string, boilerplate: ReadonlySet<string> = new Set
   return layoutBlocks(splitBlocks(text), boilerplate);
 }
 
-function layoutBlocks(blocks: Span[], boilerplate: ReadonlySet<string>): DocumentLayout {
+/** A document's layout once the corpus's boilerplate is known (`blocks`: its splitBlocks). */
+export function layoutBlocks(blocks: readonly Span[], boilerplate: ReadonlySet<string>): DocumentLayout {
   const body = blocks.slice(0, footerStart(blocks)).filter((b) => !isBoilerplate(b.text, boilerplate));
   const firstProse = body.findIndex((b) => isProse(b.text));
   const header = firstProse === -1 ? body : body.slice(0, firstProse);
@@ -46,11 +47,12 @@ export function segmentDocument(text: string, boilerplate: ReadonlySet<string> =
   return { ...layout, sentences: sentencesOf(text, layout.paragraphs) };
 }
 
-/** Layouts of a whole corpus; needs all texts at once to spot cross-document boilerplate. */
-export function layoutCorpus(texts: readonly string[]): DocumentLayout[] {
+/** Layouts of a whole corpus, each with its document's templateKeys; needs all texts at once to spot cross-document boilerplate. */
+export function layoutCorpus(texts: readonly string[]): (DocumentLayout & { templateKeys: string[] })[] {
   const blocks = texts.map(splitBlocks);
-  const boilerplate = findBoilerplate(blocks);
-  return blocks.map((b) => layoutBlocks(b, boilerplate));
+  const keys = blocks.map(templateKeys);
+  const boilerplate = findBoilerplate(keys);
+  return blocks.map((b, i) => ({ ...layoutBlocks(b, boilerplate), templateKeys: keys[i]! }));
 }
 
 export function segmentCorpus(texts: readonly string[]): SegmentedDocument[] {

@@ -6,22 +6,21 @@
  * that was never embedded before reaches the model.
  */
 import { join } from 'node:path';
-import { annotateDocument, type Annotation } from '../annotate/annotate.js';
-import { createTagger, type Tagger } from '../annotate/tagger.js';
-import { readCorpus, type CorpusRead, type SourceDocument } from '../corpus/read.js';
+import { readCorpus, type CorpusRead } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, problemOnly, QuotebotError } from '../errors.js';
-import { groupBy } from '../group.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
-import type { Span } from '../segment/blocks.js';
-import { layoutCorpus, sentencesOf, type SegmentedDocument, type Sentence } from '../segment/document.js';
+import { layoutCorpus } from '../segment/document.js';
 import { executePlan } from './execute.js';
-import { FORMAT_VERSION, type Passage } from './format.js';
+import { FORMAT_VERSION, type Manifest } from './format.js';
 import { currentGeneration, FILES, POINTER, publishGeneration, removeOrphans } from './layout.js';
 import { encodeLexical } from './lexical-file.js';
-import { loadIndex, type LoadedIndex } from './load.js';
+import { loadIndex, readManifest, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
 import { documentChanges, planBuild, type BuildPlan, type DocumentChanges } from './plan.js';
+import { overlayUpdate } from './overlay.js';
+import { lexicalText, reusingVectors, segmentReusing } from './reuse.js';
+import { encodeTemplateKeys } from './templates-file.js';
 import { writeFailure, writeGeneration } from './write.js';
 
 export interface BuildOptions {
@@ -51,61 +50,36 @@ export interface BuildReport extends DocumentChanges {
   generation: string;
 }
 
-/** The previous generation when it can be reused; otherwise undefined, with the reason reported. */
+/**
+ * The previous generation's base when it can be reused (otherwise undefined,
+ * with the reason reported): an overlay generation's base, as its full build
+ * wrote it, for the full build to patch; the overlay's vectors are then
+ * reused by text (`overlayVectors`).
+ */
 async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined> {
   if (options.force || !(await currentGeneration(options.indexDir))) return undefined;
+  let loaded: LoadedIndex;
   try {
-    return await loadIndex(options.indexDir, { id: options.embedder.id, dims: options.embedder.dims });
+    loaded = await loadIndex(options.indexDir, { id: options.embedder.id, dims: options.embedder.dims });
   } catch (error) {
     if (!(error instanceof QuotebotError)) throw error;
     options.onMessage?.(`${problemOnly(error)}; rebuilding from scratch.`);
     return undefined;
   }
+  if (!loaded.overlay) return loaded;
+  // The masked points are hidden from this process's searches only: the patched graph the build writes must hold them.
+  for (const label of loaded.overlay.maskedLabels) loaded.graph.unmarkDelete(label);
+  const { masked } = loaded.manifest.overlay!;
+  const documents = Object.fromEntries(
+    loaded.documents.map((d) => [d.name, masked[d.name] ? { sha256: masked[d.name]!, sentences: 0 } : loaded.manifest.documents[d.name]!]),
+  );
+  return { ...loaded, manifest: { ...loaded.manifest, documents } };
 }
 
-/**
- * Sentence breaking and annotation are most of a build's work after
- * embedding. A document whose text is unchanged and whose paragraphs come out
- * the same (boilerplate is decided across documents, so they can move) keeps
- * the previous generation's sentences and annotations.
- */
-async function segmentReusing(
-  documents: readonly SourceDocument[],
-  previous: Pick<LoadedIndex, 'documents' | 'manifest'> & { passages: readonly Passage[] } | undefined,
-): Promise<(SegmentedDocument & { annotations: Annotation[] })[]> {
-  const layouts = layoutCorpus(documents.map((d) => d.text));
-  const shaNow = new Map(documents.map((d) => [d.name, d.sha256]));
-  // A passage is a sentence with its annotation: an unchanged document's passages are reused as they are.
-  const nameOf = (p: Passage) => previous!.documents[p.doc]!.name;
-  const before: Map<string, (Sentence & Annotation)[]> = previous
-    ? groupBy(previous.passages.filter((p) => previous.manifest.documents[nameOf(p)]?.sha256 === shaNow.get(nameOf(p))), nameOf)
-    : new Map();
-  // The tagging model loads only when some document needs it: an update of unchanged files never pays for it.
-  let tagger: Promise<Tagger> | undefined;
-  const results = [];
-  for (const [d, layout] of layouts.entries()) {
-    const { name, text } = documents[d]!;
-    const old = before.get(name);
-    if (old && coversParagraphs(old, layout.paragraphs)) {
-      results.push({ ...layout, sentences: old, annotations: old });
-      continue;
-    }
-    const sentences = sentencesOf(text, layout.paragraphs);
-    results.push({ ...layout, sentences, annotations: annotateDocument(await (tagger ??= createTagger()), text, sentences) });
-  }
-  return results;
-}
-
-/** Whether sentences (in order) span exactly these paragraphs, first character to last. */
-function coversParagraphs(sentences: readonly Sentence[], paragraphs: readonly Span[]): boolean {
-  const spans: { start: number; end: number }[] = [];
-  for (const s of sentences) {
-    const span = spans[s.paragraph - 1];
-    if (span) span.end = s.end;
-    else if (s.paragraph === spans.length + 1) spans.push({ start: s.start, end: s.end });
-    else return false;
-  }
-  return spans.length === paragraphs.length && spans.every((span, i) => span.start === paragraphs[i]!.start && span.end === paragraphs[i]!.end);
+/** The overlay's texts and their vectors, for the full build that folds it into a new base. */
+function overlayVectors(loaded: LoadedIndex | undefined): Map<string, Float32Array> {
+  const overlay = loaded?.overlay;
+  return new Map(overlay ? [...overlay.passages].map((p) => [p.text, overlay.vectors.row(p.label)]) : []);
 }
 
 /** Builds under the index lock: one writer at a time, whoever starts it. */
@@ -118,19 +92,25 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const orphans = await removeOrphans(options.indexDir);
   if (orphans.length > 0) options.onMessage?.(`Removed ${orphans.length} leftover${orphans.length === 1 ? '' : 's'} of an interrupted build.`);
+  const overlaid = options.force || options.replan ? undefined : await overlayUpdate(options, started);
+  if (overlaid) return overlaid;
   const read = options.corpus ?? (await readCorpus(options.corpusDir));
   const { documents } = read;
+  const before = await currentManifest(options.indexDir);
   const loaded = await reusable(options);
   // The previous passages as objects, built once: segmenting, planning and BM25 each read them all (a builder can
   // hold them; a reader never does).
   const previous = loaded && { ...loaded, passages: [...loaded.passages] };
-  const segmented = await segmentReusing(documents, previous);
+  const layouts = layoutCorpus(documents.map((d) => d.text));
+  const earlier = previous && { ...previous, sha256: (name: string) => previous.manifest.documents[name]?.sha256 };
+  const segmented = await segmentReusing(documents, layouts, earlier);
   // Indexed all the same (it may gain text later), but said: an empty or unparseable file should not pass unnoticed.
   const empty = documents.filter((_, d) => segmented[d]!.sentences.length === 0).map((doc) => fail('EMPTY_DOCUMENT', doc.name).message);
 
   const planned = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
   const plan = options.replan ? options.replan(planned) : planned;
-  const { graph, vectors, firstRow } = await executePlan(plan, previous, options.embedder, options.onProgress);
+  const embedder = reusingVectors(options.embedder, overlayVectors(loaded));
+  const { graph, vectors, firstRow } = await executePlan(plan, previous, embedder, options.onProgress);
 
   const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
   const generation = await writeGeneration(options.indexDir, {
@@ -152,6 +132,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
     ...(loaded && firstRow > 0 ? { vectorsBefore: { file: join(loaded.dir, FILES.vectors), check: loaded.manifest.files[FILES.vectors]! } } : {}),
     graph,
     lexical: encodeLexical(buildLexicalData(plan.passages.map(lexicalText), known)),
+    templates: encodeTemplateKeys(layouts.map((l) => l.templateKeys)),
   });
   // Not undone on failure: the rename may have landed before the error. Whatever current.json does not name is
   // removed by the next build.
@@ -160,9 +141,9 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   });
 
   return {
-    ...documentChanges(documents, previous),
+    ...documentChanges(documents, loaded ? before?.documents : undefined),
     sentences: plan.passages.length,
-    embedded: plan.toEmbed.length,
+    embedded: plan.toEmbed.length - embedder.reused,
     graphRebuilt: plan.rebuildGraph,
     warnings: [...read.warnings, ...empty],
     seconds: (performance.now() - started) / 1000,
@@ -170,7 +151,8 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   };
 }
 
-/** What BM25 indexes for a passage: its text and its resolved speaker and subject. */
-function lexicalText(p: Pick<Passage, 'text' | 'context'>): string {
-  return p.context ? `${p.text}\n${p.context}` : p.text;
+/** The current generation's manifest as it is (an overlay's lists its documents' own hashes), for the report. */
+async function currentManifest(indexDir: string): Promise<Manifest | undefined> {
+  const dir = await currentGeneration(indexDir);
+  return dir ? readManifest(dir).catch(() => undefined) : undefined;
 }

@@ -13,8 +13,9 @@ import { fail } from '../errors.js';
  * 5: passages in passages.bin, columns instead of JSON (store/passages-file); vectors read by row, not loaded whole.
  * 6: a passage's four strings adjacent in passages.bin, so a large table reads its text from disk, one read a passage.
  * 7: a passage's byte offset in its file, so the verbatim check reads a quote's own bytes, not its whole document.
+ * 8: overlay generations (store/overlay) and each document's template keys (templates.bin) that make them safe.
  */
-export const FORMAT_VERSION = 7;
+export const FORMAT_VERSION = 8;
 
 export const HNSW_DEFAULTS = { space: 'cosine' as const, m: 16, efConstruction: 200, ef: 100 };
 
@@ -62,16 +63,32 @@ const metaSchema = z.object({
   url: z.string().optional(),
 });
 
+const hnswSchema = z.object({ space: z.literal('cosine'), m: z.number(), efConstruction: z.number(), ef: z.number() });
+
 export const manifestSchema = z.object({
   format: z.number(),
   model: z.object({ id: z.string(), dims: z.number().int().positive() }),
-  hnsw: z.object({ space: z.literal('cosine'), m: z.number(), efConstruction: z.number(), ef: z.number() }),
+  /** The base graph's (an overlay's graph has its own, below). */
+  hnsw: hnswSchema,
   documents: z.record(z.string(), z.object({ sha256: z.string(), stamp: z.string().optional(), sentences: z.number().int().nonnegative() })),
-  /** One past the highest label ever used; vectors.f32 has this many rows. */
+  /** One past the highest label ever used in the base; its vectors.f32 has this many rows. */
   labelCount: z.number().int().nonnegative(),
   /** Labels marked deleted in the graph, reused never; a full rebuild clears them. */
   deletedCount: z.number().int().nonnegative(),
   builtAt: z.string(),
+  /**
+   * Present when the generation is an overlay (store/overlay): the base files are the ones a full build wrote,
+   * linked, and the overlay files hold the documents added or changed since, over the base documents it masks.
+   */
+  overlay: z
+    .object({
+      /** Base documents the overlay replaces or that are gone, each with the hash the base indexed it with. */
+      masked: z.record(z.string(), z.string()),
+      /** The overlay graph's points: labels 0 … labelCount − 1, none deleted. */
+      labelCount: z.number().int().nonnegative(),
+      hnsw: hnswSchema,
+    })
+    .optional(),
   /** Every other file of the generation: its size (checked at load) and CRC-32 (checked by `index --verify`). */
   files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), crc32: z.number().int().nonnegative() })),
 });

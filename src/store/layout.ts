@@ -10,7 +10,22 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../fs/atomic.js';
 
 export const POINTER = 'current.json';
-export const FILES = { manifest: 'manifest.json', store: 'passages.bin', vectors: 'vectors.f32', graph: 'hnsw.bin', lexical: 'lexical.bin' } as const;
+export const FILES = {
+  manifest: 'manifest.json',
+  store: 'passages.bin',
+  vectors: 'vectors.f32',
+  graph: 'hnsw.bin',
+  lexical: 'lexical.bin',
+  templates: 'templates.bin',
+} as const;
+
+/** An overlay generation's own files (store/overlay), beside the base's linked ones. */
+export const OVERLAY_FILES = {
+  store: 'overlay.passages.bin',
+  vectors: 'overlay.vectors.f32',
+  graph: 'overlay.hnsw.bin',
+  lexical: 'overlay.lexical.bin',
+} as const;
 
 async function readPointer(indexDir: string): Promise<{ generation?: unknown; previous?: unknown }> {
   try {

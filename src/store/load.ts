@@ -6,28 +6,47 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
-import { lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
-import { currentGeneration, FILES, previousGeneration } from './layout.js';
+import { combinedLexicalIndex, lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
+import { currentGeneration, FILES, OVERLAY_FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, searchEf, type Manifest, type StoredDocument } from './format.js';
 import { openPassages, type PassageTable } from './passages-file.js';
 import { openVectorRows, type VectorRows } from './vectors-file.js';
 import type { z } from 'zod';
-import type { SearchIndex } from '../search/index-view.js';
 
-export interface LoadedIndex {
-  dir: string;
-  manifest: Manifest;
-  documents: readonly StoredDocument[];
+/** One graph with its passages and vectors: a generation's base, or its overlay. */
+export interface IndexPart {
   /** Reading order: neighbours in a paragraph are adjacent. Built by position on demand (store/passages-file). */
   passages: PassageTable;
   /** labelCount × dims, row = label: vectors.f32, read whole when small, by row past that (store/vectors-file). */
   vectors: VectorRows;
   graph: hnswlib.HierarchicalNSW;
-  /** BM25 over passages, by position. */
-  lexical: LexicalIndex;
-  /** The postings behind it, which an update reuses for text it has already seen. */
+}
+
+/** An overlay generation's own part (store/overlay), and what of the base it hides. */
+export interface OverlayPart extends IndexPart {
   lexicalData: LexicalData;
+  /** Base positions [first, end) of the documents it masks, ascending. */
+  maskedSpans: [number, number][];
+  /** Their labels: marked deleted in this process's copy of the base graph (the file is never written). */
+  maskedLabels: number[];
+}
+
+/**
+ * A loaded generation. Its passages, vectors, graph and lexicalData are the
+ * base's, as a full build wrote them; an overlay generation adds `overlay`,
+ * and `lexical` then scores both parts as one index.
+ */
+export interface LoadedIndex extends IndexPart {
+  dir: string;
+  manifest: Manifest;
+  /** The base's documents (the overlay's are in its passages table). */
+  documents: readonly StoredDocument[];
+  /** BM25 over passages, by position (an overlay's after the base's). */
+  lexical: LexicalIndex;
+  /** The base's postings, which an update reuses for text it has already seen. */
+  lexicalData: LexicalData;
+  overlay?: OverlayPart;
 }
 
 export function readManifest(dir: string): Promise<Manifest> {
@@ -72,14 +91,56 @@ export async function loadGeneration(dir: string, model?: { id: string; dims: nu
   const manifest = await readManifest(dir);
   if (model) assertModel(manifest, model);
   await checkSizes(dir, manifest);
+  const base = await loadPart(dir, FILES, manifest.labelCount, manifest.hnsw.ef, manifest.model.dims);
+  const overlay = manifest.overlay && (await loadPart(dir, OVERLAY_FILES, manifest.overlay.labelCount, manifest.overlay.hnsw.ef, manifest.model.dims));
+  const { lexicalData, ...part } = base;
+  if (!overlay || !manifest.overlay) return { dir, manifest, documents: part.passages.documents, ...part, lexical: lexicalIndex(lexicalData), lexicalData };
+
+  const masked = new Set(Object.keys(manifest.overlay.masked));
+  const maskedSpans = part.passages.documents.flatMap((doc, d) => (masked.has(doc.name) ? [part.passages.documentPositions(d)] : []));
+  const maskedLabels = maskedSpans.flatMap(([first, end]) => Array.from({ length: end - first }, (_, i) => part.passages.label(first + i)));
+  for (const label of maskedLabels) part.graph.markDelete(label);
+  const lexical = combinedLexicalIndex(
+    [
+      { data: lexicalData, offset: 0, masked: maskedSpans },
+      { data: overlay.lexicalData, offset: part.passages.length, masked: [] },
+    ],
+    readingOrder(part.passages, overlay.passages),
+  );
+  return { dir, manifest, documents: part.passages.documents, ...part, lexical, lexicalData, overlay: { ...overlay, maskedSpans, maskedLabels } };
+}
+
+/**
+ * Ties between the parts broken as a full build lays passages out: by
+ * document name (the corpus is read in that order), then in reading order.
+ * Equal BM25 scores are common among short sentences, and a tie at the cut
+ * of the best list would otherwise change the candidates.
+ */
+function readingOrder(base: PassageTable, overlay: PassageTable): (a: number, b: number) => number {
+  const nameAt = (position: number) =>
+    position < base.length ? base.documents[base.documentOf(position)]!.name : overlay.documents[overlay.documentOf(position - base.length)]!.name;
+  return (a, b) => {
+    const [x, y] = [nameAt(a), nameAt(b)];
+    return x < y ? -1 : x > y ? 1 : a - b;
+  };
+}
+
+/** A part's four files, each checked against the others' counts. */
+async function loadPart(
+  dir: string,
+  files: { store: string; vectors: string; graph: string; lexical: string },
+  labelCount: number,
+  ef: number,
+  dims: number,
+): Promise<IndexPart & { lexicalData: LexicalData }> {
   // The files are independent: the graph and BM25 load on the thread pool while the passages' columns and the
   // vectors are opened (and, when small, read) here.
-  const loading = Promise.all([readGraph(join(dir, FILES.graph), manifest), readLexical(join(dir, FILES.lexical))]);
+  const loading = Promise.all([readGraph(join(dir, files.graph), ef, dims), readLexical(join(dir, files.lexical))]);
   let passages: PassageTable;
   let vectors: VectorRows;
   try {
-    passages = readPassages(join(dir, FILES.store), manifest);
-    vectors = readVectors(join(dir, FILES.vectors), manifest);
+    passages = readPassages(join(dir, files.store), labelCount);
+    vectors = readVectors(join(dir, files.vectors), dims, labelCount);
   } catch (error) {
     // The others are still reading: wait for them, so no read outlives the failed load.
     await loading.catch(() => undefined);
@@ -87,15 +148,20 @@ export async function loadGeneration(dir: string, model?: { id: string; dims: nu
   }
   const [graph, lexicalData] = await loading;
   if (lexicalData.lengths.length !== passages.length) {
-    throw fail('INDEX_CORRUPT', join(dir, FILES.lexical), `${lexicalData.lengths.length} passages, expected ${passages.length}`);
+    throw fail('INDEX_CORRUPT', join(dir, files.lexical), `${lexicalData.lengths.length} passages, expected ${passages.length}`);
   }
-  const lexical = lexicalIndex(lexicalData);
-  return { dir, manifest, documents: passages.documents, passages, vectors, graph, lexical, lexicalData };
+  return { passages, vectors, graph, lexicalData };
 }
 
-async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
-  for (const name of Object.values(FILES)) {
-    if (name === FILES.manifest) continue;
+/** The files a generation must have: the base's, and an overlay's when it is one. */
+function expectedFiles(manifest: Manifest): string[] {
+  const base = Object.values(FILES).filter((name) => name !== FILES.manifest);
+  return manifest.overlay ? [...base, ...Object.values(OVERLAY_FILES)] : base;
+}
+
+/** Throws INDEX_CORRUPT naming the first file of the generation that is missing or not the size its manifest says. */
+export async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
+  for (const name of expectedFiles(manifest)) {
     const file = join(dir, name);
     const expected = manifest.files[name];
     if (!expected) throw fail('INDEX_CORRUPT', file, 'the manifest does not list it');
@@ -106,9 +172,9 @@ async function checkSizes(dir: string, manifest: Manifest): Promise<void> {
   }
 }
 
-function readVectors(file: string, manifest: Manifest): VectorRows {
+function readVectors(file: string, dims: number, labelCount: number): VectorRows {
   try {
-    return openVectorRows(file, manifest.model.dims, manifest.labelCount);
+    return openVectorRows(file, dims, labelCount);
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
@@ -122,22 +188,22 @@ function aligned(bytes: Buffer): Buffer {
   return copy;
 }
 
-function readPassages(file: string, manifest: Manifest): PassageTable {
+function readPassages(file: string, labelCount: number): PassageTable {
   try {
-    return openPassages(file, manifest.labelCount);
+    return openPassages(file, labelCount);
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
 }
 
-async function readGraph(file: string, manifest: Manifest): Promise<hnswlib.HierarchicalNSW> {
-  const graph = new hnswlib.HierarchicalNSW(manifest.hnsw.space, manifest.model.dims);
+async function readGraph(file: string, ef: number, dims: number): Promise<hnswlib.HierarchicalNSW> {
+  const graph = new hnswlib.HierarchicalNSW('cosine', dims);
   try {
     await graph.readIndex(file);
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
-  graph.setEf(searchEf(manifest.hnsw.ef, graph.getCurrentCount()));
+  graph.setEf(searchEf(ef, graph.getCurrentCount()));
   return graph;
 }
 
@@ -147,43 +213,4 @@ async function readLexical(file: string): Promise<LexicalData> {
   } catch (error) {
     throw fail('INDEX_CORRUPT', file, oneLine(error));
   }
-}
-
-/**
- * The rows of these labels from the graph's own copy of the vectors, which a
- * loaded graph holds in memory. Past RESIDENT_BYTES vectors.f32 stays on
- * disk, and at 2 M sentences a question's few hundred rows took 1–8 ms of
- * positional reads; from here, no read at all. hnswlib normalised each vector
- * again when it was added, so a row can differ from the file's in a float's
- * last bit (a cosine moves by ~1e-8).
- */
-function graphRows(graph: hnswlib.HierarchicalNSW, dims: number): (labels: readonly number[]) => Float32Array[] {
-  return (labels) => {
-    const rows = new Float32Array(labels.length * dims);
-    graph.getPointsInto(Uint32Array.from(labels), rows);
-    return labels.map((_, i) => rows.subarray(i * dims, (i + 1) * dims));
-  };
-}
-
-/** The narrow view the query path searches through. */
-export function searchView(index: LoadedIndex): SearchIndex {
-  const { passages, graph, vectors } = index;
-  // A resident file answers as it always has (bit for bit); a file left on disk is not read at all, unless the
-  // binding is not the patched one (an install with --ignore-scripts), which has no getPointsInto.
-  const fromGraph = !vectors.resident && typeof graph.getPointsInto === 'function';
-  const rowsOf = fromGraph ? graphRows(graph, vectors.dims) : (labels: readonly number[]) => vectors.rowsOf(labels);
-  return {
-    generation: index.dir,
-    documents: index.documents,
-    passages,
-    lexical: index.lexical,
-    documentSpan: (position) => passages.documentSpan(position),
-    sameParagraph: (a, b) => passages.sameParagraph(a, b),
-    vectors: (positions) => rowsOf(positions.map((position) => passages.label(position))),
-    nearest(query, k) {
-      if (k <= 0 || graph.getCurrentCount() === 0) return [];
-      const { neighbors } = graph.searchKnn(Array.from(query), Math.min(k, graph.getCurrentCount()));
-      return neighbors.flatMap((label) => passages.position(label) ?? []);
-    },
-  };
 }

@@ -112,10 +112,19 @@ export class PassageTable implements Iterable<Passage> {
     return b >= 0 && b < this.length && doc[a] === doc[b] && paragraph[a] === paragraph[b];
   }
 
+  /** The document holding a position. */
+  documentOf(position: number): number {
+    return this.numbers.doc[position]!;
+  }
+
   /** Positions [first, end) of the document holding a position. */
   documentSpan(position: number): [number, number] {
-    const doc = this.numbers.doc[position]!;
-    return [this.documentStart[doc]!, this.documentStart[doc + 1]!];
+    return this.documentPositions(this.documentOf(position));
+  }
+
+  /** Positions [first, end) of document d. */
+  documentPositions(d: number): [number, number] {
+    return [this.documentStart[d]!, this.documentStart[d + 1]!];
   }
 
   /**

@@ -140,9 +140,8 @@ export interface DocumentChanges {
   unchanged: string[];
 }
 
-/** How the corpus differs from what the previous generation indexed, by content hash. */
-export function documentChanges(documents: readonly { name: string; sha256: string }[], previous: PreviousIndex | undefined): DocumentChanges {
-  const before = previous?.manifest.documents ?? {};
+/** How the corpus differs from what the previous generation indexed (its manifest's documents), by content hash. */
+export function documentChanges(documents: readonly { name: string; sha256: string }[], before: Manifest['documents'] = {}): DocumentChanges {
   const now = new Set(documents.map((d) => d.name));
   return {
     added: documents.filter((d) => !before[d.name]).map((d) => d.name),

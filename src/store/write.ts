@@ -5,15 +5,15 @@
  * complete, and `--verify` can prove it still is. A failed write (a full
  * disk) removes the partial folder and names the file; nothing is published.
  */
-import { appendFile, copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { appendFile, copyFile, link, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type hnswlib from 'hnswlib-node';
 import { fail, oneLine, QuotebotError } from '../errors.js';
-import { writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
+import { syncFolder, writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
 import { checkOfBytes, checkOfFile, extendCheck, type FileCheck } from '../fs/checksum.js';
 import type { Manifest, Passage, StoredDocument } from './format.js';
 import { graphFileProblem } from './hnsw-file.js';
-import { FILES, newGenerationName } from './layout.js';
+import { FILES, newGenerationName, OVERLAY_FILES } from './layout.js';
 import { encodePassages } from './passages-file.js';
 
 export interface GenerationContent {
@@ -29,10 +29,39 @@ export interface GenerationContent {
   graph: hnswlib.HierarchicalNSW;
   /** lexical.bin's bytes (store/lexical-file). */
   lexical: Uint8Array;
+  /** templates.bin's bytes (store/templates-file). */
+  templates: Uint8Array;
 }
 
-/** Writes a new generation folder under indexDir and returns its name; publishing it is the caller's step. */
-export async function writeGeneration(indexDir: string, content: GenerationContent): Promise<string> {
+/** What an overlay generation writes itself; its base files are linked from the generation it follows. */
+export interface OverlayContent {
+  manifest: Omit<Manifest, 'files'>;
+  /** The generation whose base files are linked, and their checks as its manifest records them. */
+  base: { dir: string; files: Manifest['files'] };
+  /** The overlay's files; none when the corpus is back to what the base indexed. */
+  overlay?: Pick<GenerationContent, 'store' | 'vectors' | 'graph' | 'lexical'>;
+}
+
+/** The base files an overlay generation shares with the full build that wrote them. */
+const BASE_FILES = [FILES.store, FILES.vectors, FILES.graph, FILES.lexical, FILES.templates];
+
+interface Writer {
+  dir: string;
+  files: Record<string, FileCheck>;
+  /** Writes `name` atomically and records its check. */
+  put(name: string, data: string | Uint8Array): Promise<void>;
+  /** Writes a graph through hnswlib, checked against its own layout first (hnsw-file). */
+  putGraph(name: string, graph: hnswlib.HierarchicalNSW): Promise<void>;
+  /** Sets the file a failure is reported against. */
+  writing(file: string): void;
+}
+
+/**
+ * Creates a new generation folder under indexDir, lets `fill` write its
+ * files, then the manifest with every file's check; returns its name.
+ * Publishing it is the caller's step.
+ */
+async function newGeneration(indexDir: string, manifest: Omit<Manifest, 'files'>, fill: (writer: Writer) => Promise<void>): Promise<string> {
   const generation = newGenerationName();
   const dir = join(indexDir, generation);
   let file: string = dir;
@@ -41,39 +70,84 @@ export async function writeGeneration(indexDir: string, content: GenerationConte
     // Not recursive: the folder must be new, never one a reader may be using.
     await mkdir(dir);
     const files: Record<string, FileCheck> = {};
-    const put = async (name: string, data: string | Uint8Array) => {
-      file = join(dir, name);
-      files[name] = checkOfBytes(data);
-      await writeFileAtomic(file, data);
+    const writer: Writer = {
+      dir,
+      files,
+      writing: (name) => (file = join(dir, name)),
+      async put(name, data) {
+        file = join(dir, name);
+        files[name] = checkOfBytes(data);
+        await writeFileAtomic(file, data);
+      },
+      async putGraph(name, graph) {
+        file = join(dir, name);
+        await writeFileAtomicWith(file, async (temp) => {
+          await graph.writeIndex(temp);
+          const problem = await graphFileProblem(temp, { count: graph.getCurrentCount(), maxElements: graph.getMaxElements() });
+          if (problem) throw new Error(`hnswlib wrote ${problem}`);
+          files[name] = await checkOfFile(temp);
+        });
+      },
     };
-    const rows = new Uint8Array(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
+    await fill(writer);
+    await writer.put(FILES.manifest, JSON.stringify({ ...manifest, files } satisfies Manifest, null, 2));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw writeFailure(file, error);
+  }
+  return generation;
+}
+
+const asBytes = (vectors: Float32Array) => new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+
+/** Writes a new generation folder under indexDir and returns its name; publishing it is the caller's step. */
+export function writeGeneration(indexDir: string, content: GenerationContent): Promise<string> {
+  return newGeneration(indexDir, content.manifest, async (writer) => {
+    const rows = asBytes(content.vectors);
     const before = content.vectorsBefore;
     if (before) {
-      file = join(dir, FILES.vectors);
-      await writeFileAtomicWith(file, async (temp) => {
+      writer.writing(FILES.vectors);
+      await writeFileAtomicWith(join(writer.dir, FILES.vectors), async (temp) => {
         await copyFile(before.file, temp);
         // Checked at load, but the copy is what the recorded CRC is continued from: it must be all of it.
         const { size } = await stat(temp);
         if (size !== before.check.bytes) throw new Error(`the previous vectors.f32 copied as ${size} bytes, its manifest says ${before.check.bytes}`);
         await appendFile(temp, rows);
       });
-      files[FILES.vectors] = extendCheck(before.check, rows);
-    } else await put(FILES.vectors, rows);
-    file = join(dir, FILES.graph);
-    await writeFileAtomicWith(file, async (temp) => {
-      await content.graph.writeIndex(temp);
-      const problem = await graphFileProblem(temp, { count: content.graph.getCurrentCount(), maxElements: content.graph.getMaxElements() });
-      if (problem) throw new Error(`hnswlib wrote ${problem}`);
-      files[FILES.graph] = await checkOfFile(temp);
-    });
-    await put(FILES.lexical, content.lexical);
-    await put(FILES.store, encodePassages(content.store.documents, content.store.passages));
-    await put(FILES.manifest, JSON.stringify({ ...content.manifest, files } satisfies Manifest, null, 2));
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw writeFailure(file, error);
-  }
-  return generation;
+      writer.files[FILES.vectors] = extendCheck(before.check, rows);
+    } else await writer.put(FILES.vectors, rows);
+    await writer.putGraph(FILES.graph, content.graph);
+    await writer.put(FILES.lexical, content.lexical);
+    await writer.put(FILES.templates, content.templates);
+    await writer.put(FILES.store, encodePassages(content.store.documents, content.store.passages));
+  });
+}
+
+/**
+ * Writes an overlay generation: the base files hard-linked (never written
+ * again: a link is a new name for the same bytes, so their checks are the
+ * base manifest's), then the overlay's own small files. A file system
+ * without hard links gets copies.
+ */
+export function writeOverlayGeneration(indexDir: string, content: OverlayContent): Promise<string> {
+  return newGeneration(indexDir, content.manifest, async (writer) => {
+    for (const name of BASE_FILES) {
+      const check = content.base.files[name];
+      if (!check) throw new Error(`the base manifest does not list ${name}`);
+      writer.writing(name);
+      const target = join(writer.dir, name);
+      await link(join(content.base.dir, name), target).catch(() => copyFile(join(content.base.dir, name), target));
+      writer.files[name] = check;
+    }
+    // The links are entries of the folder: made durable before the manifest that vouches for them.
+    await syncFolder(writer.dir);
+    const overlay = content.overlay;
+    if (!overlay) return;
+    await writer.put(OVERLAY_FILES.vectors, asBytes(overlay.vectors));
+    await writer.putGraph(OVERLAY_FILES.graph, overlay.graph);
+    await writer.put(OVERLAY_FILES.lexical, overlay.lexical);
+    await writer.put(OVERLAY_FILES.store, encodePassages(overlay.store.documents, overlay.store.passages));
+  });
 }
 
 /** The catalog's INDEX_WRITE_FAILED for a failed write of `file`, a full disk said in words. */
