@@ -4,7 +4,7 @@
  */
 import type { Config } from './config/env.js';
 import { problemOnly, QuotebotError } from './errors.js';
-import { corpusStamps, readCorpus, type CorpusRead } from './corpus/read.js';
+import { readChanged } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { liveDocuments } from './corpus/live.js';
 import type { LiveCheck } from './quote/verify.js';
@@ -32,8 +32,12 @@ export function openEmbedder(config: Config): Promise<Embedder> {
   });
 }
 
-/** Why the index must be (re)built before answering, with the corpus when it was read to decide. */
-export async function staleness(config: Config, embedder: Embedder): Promise<{ reason?: string; corpus?: CorpusRead }> {
+/**
+ * Why the index must be (re)built before answering. Only files whose size or
+ * modification time moved since the index recorded them are read (an
+ * archive is hundreds of megabytes; a start after one edit reads one file).
+ */
+export async function staleness(config: Config, embedder: Embedder): Promise<{ reason?: string }> {
   const dir = await currentGeneration(config.indexDir);
   if (!dir) return { reason: 'No index yet: building it now (first run only).' };
   let manifest;
@@ -48,22 +52,19 @@ export async function staleness(config: Config, embedder: Embedder): Promise<{ r
     return { reason: `The index was built with another model (${manifest.model.id}): rebuilding it.` };
   }
   const indexed = manifest.documents;
-  // Same files with the same sizes and modification times: nothing to read (an archive is megabytes).
-  const stamps = await corpusStamps(config.corpusDir);
-  if (stamps.size === Object.keys(indexed).length && [...stamps].every(([name, stamp]) => indexed[name]?.stamp === stamp)) return {};
-  const corpus = await readCorpus(config.corpusDir);
-  const changed =
-    corpus.documents.length !== Object.keys(indexed).length || corpus.documents.some((d) => indexed[d.name]?.sha256 !== d.sha256);
-  if (changed) return { reason: 'The corpus changed since the last index: updating it.', corpus };
+  const { documents, unread } = await readChanged(config.corpusDir, (name, stamp) => indexed[name]?.stamp === stamp);
+  if (documents.length === 0 && unread.size === Object.keys(indexed).length) return {};
+  const changed = documents.length + unread.size !== Object.keys(indexed).length || documents.some((d) => indexed[d.name]?.sha256 !== d.sha256);
+  if (changed) return { reason: 'The corpus changed since the last index: updating it.' };
   // Same content, new stamps (a checkout, a copy): one build with nothing to embed records them, so later starts skip reading again.
-  return { reason: 'Corpus files were touched but not changed: recording their new times.', corpus };
+  return { reason: 'Corpus files were touched but not changed: recording their new times.' };
 }
 
 export async function updateIndex(
   config: Config,
   embedder: Embedder,
   hooks: Hooks,
-  options: { force?: boolean; wait?: boolean; corpus?: CorpusRead } = {},
+  options: { force?: boolean; wait?: boolean } = {},
 ): Promise<BuildReport> {
   const report = await buildIndex({
     corpusDir: config.corpusDir,
@@ -105,10 +106,10 @@ export async function openEngine(
   hooks: Hooks = {},
   preloaded: Promise<LoadedIndex | undefined> = Promise.resolve(undefined),
 ): Promise<SearchEngine> {
-  const { reason, corpus } = await staleness(config, embedder);
+  const { reason } = await staleness(config, embedder);
   if (reason) {
     hooks.onMessage?.(reason);
-    await updateIndex(config, embedder, hooks, corpus ? { corpus } : {});
+    await updateIndex(config, embedder, hooks);
     return engineOver(config, await loadIndex(config.indexDir, embedder), embedder, hooks);
   }
   const warn = (line: string) => hooks.onMessage?.(line);

@@ -171,7 +171,7 @@ describe('index and eval', () => {
 
   it('names at most five files per kind in the build report, counting the rest', () => {
     const added = Array.from({ length: 7 }, (_, i) => `address-${i}.txt`);
-    const line = renderBuildReport({ added, changed: [], removed: [], unchanged: [], sentences: 9, embedded: 9, graphRebuilt: true, warnings: [], seconds: 1, generation: 'g' });
+    const line = renderBuildReport({ added, changed: [], removed: [], unchanged: [], sentences: 9, embedded: 9, graph: 'rebuilt', warnings: [], seconds: 1, generation: 'g' });
     expect(line.split('\n')[0]).toBe('added 7 (address-0.txt, address-1.txt, address-2.txt, address-3.txt, address-4.txt, … 2 more), changed 0, removed 0, unchanged 0');
   });
 

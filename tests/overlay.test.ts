@@ -99,7 +99,7 @@ describe('overlay update', () => {
     embedder.calls.length = 0;
     const report = await buildIndex({ ...paths, embedder });
 
-    expect(report).toMatchObject({ changed: [name(5)], added: ['story-new.txt'], removed: [name(7)], graphRebuilt: false });
+    expect(report).toMatchObject({ changed: [name(5)], added: ['story-new.txt'], removed: [name(7)], graph: 'overlay' });
     // The edited article's old sentences come from the base's vectors: only the new sentence and the new article are embedded.
     expect(embedder.calls).toContain('The mayor opened a new library beside the harbour today.');
     expect(embedder.calls.some((t) => t.includes('story 5 '))).toBe(false);
@@ -179,7 +179,7 @@ describe('overlay update', () => {
     const report = await buildIndex({ ...paths, embedder });
     const index = await loadIndex(paths.indexDir);
     expect(index.manifest.overlay).toBeUndefined();
-    expect(report.graphRebuilt).toBe(false);
+    expect(report.graph).toBe('patched');
     expect(embedder.calls).not.toContain('An overlay sentence about the night bus.');
     expect(report.embedded).toBe(embedder.calls.length);
     expect(await answers(index, paths.corpusDir)).toEqual(await answers(await fullBuildOf(paths.corpusDir), paths.corpusDir));

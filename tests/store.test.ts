@@ -43,7 +43,7 @@ describe('incremental build', () => {
     expect(second.changed).toEqual([CHANGED]);
     expect(second.unchanged).toHaveLength(2);
     expect(embedder.calls).toEqual(['A brand new paragraph was added to this article today.']);
-    expect(second.graphRebuilt).toBe(false);
+    expect(second.graph).toBe('patched');
 
     const index = await loadIndex(paths.indexDir, embedder);
     expect([...index.passages].map((p) => p.text)).toContain('A brand new paragraph was added to this article today.');
@@ -104,7 +104,7 @@ describe('incremental build', () => {
     const file = join(paths.corpusDir, CHANGED);
     await writeFile(file, (await readFile(file, 'utf8')).replace('\n\nBut both parties', '\n\nA sentence about the council budget was added to this article today.\n\nBut both parties'));
     const report = await buildIndex({ ...paths, embedder });
-    expect(report.graphRebuilt).toBe(false);
+    expect(report.graph).toBe('patched');
     const index = await loadIndex(paths.indexDir, embedder);
     const grown = await readFile(join(index.dir, FILES.vectors));
     expect(grown.length).toBeGreaterThan(old.length);

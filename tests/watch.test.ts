@@ -121,7 +121,7 @@ describe('debounce', () => {
 });
 
 function report(added: string[] = []): BuildReport {
-  return { added, changed: [], removed: [], unchanged: [], sentences: 1234, embedded: 0, graphRebuilt: false, warnings: [], seconds: 0.84, generation: 'g' };
+  return { added, changed: [], removed: [], unchanged: [], sentences: 1234, embedded: 0, graph: 'patched', warnings: [], seconds: 0.84, generation: 'g' };
 }
 
 /** watchCorpus over a scratch folder with a fake update that records each call. */

@@ -65,12 +65,14 @@ function named(names: readonly string[]): string {
   return names.length === 0 ? '' : ` (${names.slice(0, shown).join(', ')}${names.length > shown ? `, … ${names.length - shown} more` : ''})`;
 }
 
+const GRAPH_WORDS = { rebuilt: 'graph rebuilt', patched: 'graph updated in place', overlay: 'written beside the last full build' } as const;
+
 export function renderBuildReport(report: BuildReport): string {
   return [
     `added ${report.added.length}${named(report.added)}, changed ${report.changed.length}${named(report.changed)}, ` +
       `removed ${report.removed.length}${named(report.removed)}, unchanged ${report.unchanged.length}`,
     `${report.sentences} sentences indexed, ${report.embedded} embedded, ` +
-      `${report.graphRebuilt ? 'graph rebuilt' : 'graph updated in place'}, ${report.seconds.toFixed(2)} s`,
+      `${GRAPH_WORDS[report.graph]}, ${report.seconds.toFixed(2)} s`,
   ].join('\n');
 }
 

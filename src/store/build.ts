@@ -6,7 +6,7 @@
  * that was never embedded before reaches the model.
  */
 import { join } from 'node:path';
-import { readCorpus, type CorpusRead } from '../corpus/read.js';
+import { readCorpus } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, problemOnly, QuotebotError } from '../errors.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
@@ -25,8 +25,6 @@ import { writeFailure, writeGeneration } from './write.js';
 
 export interface BuildOptions {
   corpusDir: string;
-  /** The corpus as already read (by a staleness check), so it is not read twice. */
-  corpus?: CorpusRead;
   indexDir: string;
   embedder: Embedder;
   force?: boolean;
@@ -44,7 +42,8 @@ export interface BuildOptions {
 export interface BuildReport extends DocumentChanges {
   sentences: number;
   embedded: number;
-  graphRebuilt: boolean;
+  /** A new graph, the previous one patched, or an overlay beside the last full build's (store/overlay). */
+  graph: 'rebuilt' | 'patched' | 'overlay';
   warnings: string[];
   seconds: number;
   generation: string;
@@ -94,7 +93,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   if (orphans.length > 0) options.onMessage?.(`Removed ${orphans.length} leftover${orphans.length === 1 ? '' : 's'} of an interrupted build.`);
   const overlaid = options.force || options.replan ? undefined : await overlayUpdate(options, started);
   if (overlaid) return overlaid;
-  const read = options.corpus ?? (await readCorpus(options.corpusDir));
+  const read = await readCorpus(options.corpusDir);
   const { documents } = read;
   const before = await currentManifest(options.indexDir);
   const loaded = await reusable(options);
@@ -144,7 +143,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
     ...documentChanges(documents, loaded ? before?.documents : undefined),
     sentences: plan.passages.length,
     embedded: plan.toEmbed.length - embedder.reused,
-    graphRebuilt: plan.rebuildGraph,
+    graph: plan.rebuildGraph ? 'rebuilt' : 'patched',
     warnings: [...read.warnings, ...empty],
     seconds: (performance.now() - started) / 1000,
     generation,

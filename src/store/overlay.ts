@@ -111,9 +111,10 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
   const baseSha = (name: string) => maskedBefore[name] ?? (baseIndex.has(name) ? manifest.documents[name]?.sha256 : undefined);
 
   // Read: every file whose stamp moved, and every document the overlay holds (it is laid out afresh each time).
-  const read = options.corpus
-    ? { ...options.corpus, unread: new Map<string, string>() }
-    : await readChanged(options.corpusDir, (name, stamp) => manifest.documents[name]?.stamp === stamp && baseSha(name) === manifest.documents[name]?.sha256);
+  const read = await readChanged(
+    options.corpusDir,
+    (name, stamp) => manifest.documents[name]?.stamp === stamp && baseSha(name) === manifest.documents[name]?.sha256,
+  );
   const shaNow = new Map<string, string>([...read.unread.keys()].map((name) => [name, manifest.documents[name]!.sha256]));
   for (const d of read.documents) shaNow.set(d.name, d.sha256);
   const documents: SourceDocument[] = read.documents.filter((d) => d.sha256 !== baseSha(d.name));
@@ -186,7 +187,7 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
     ...documentChanges([...shaNow].map(([name, sha256]) => ({ name, sha256 })), manifest.documents),
     sentences: liveSentences,
     embedded: plan.toEmbed.length - embedder.reused,
-    graphRebuilt: false,
+    graph: 'overlay',
     warnings: [...read.warnings, ...empty],
     seconds: (performance.now() - started) / 1000,
     generation,
