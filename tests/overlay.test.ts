@@ -113,6 +113,8 @@ describe('overlay update', () => {
 
     const full = await fullBuildOf(paths.corpusDir);
     expect(report.sentences).toBe(full.passages.length);
+    // What a refusal lists as covered: the removed article is gone, the edited one listed once.
+    expect(searchView(index).covered).toEqual(full.documents);
     expect(lexicalScores(index)).toEqual(lexicalScores(full));
     expect(await answers(index, paths.corpusDir)).toEqual(await answers(full, paths.corpusDir));
     // Every file of both parts is as its manifest says, and loads.

@@ -127,7 +127,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       const result = await current.ask(question, top);
       const shown = shownQuotes(result);
       logger.debug({ question, verdict: result.verdict, quotes: shown.length }, 'answered');
-      const titles = current.index.documents.map((doc) => doc.meta.title ?? doc.name);
+      const titles = current.index.covered.map((doc) => doc.meta.title ?? doc.name);
       return answerReply(result, titles, { skip, mayHaveMore: shown.length === top });
     } catch (error) {
       // The asker sees what they can fix; anything else (a damaged index, the model) is for the operator's log only.

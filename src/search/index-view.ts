@@ -37,7 +37,10 @@ export interface PassageList<P = SearchPassage> {
 export interface SearchIndex {
   /** Which generation this is: changes when the index is rebuilt. */
   readonly generation: string;
+  /** By document number (a passage's `doc`). */
   readonly documents: readonly { name: string; meta: DocMeta }[];
+  /** The documents it answers from, in corpus order: `documents` less any an overlay replaced or removed (store/overlay). */
+  readonly covered: readonly { name: string; meta: DocMeta }[];
   /** Reading order: a document's sentences are one run of positions, neighbours adjacent. */
   readonly passages: PassageList;
   /** Positions [first, end) of the document holding a position: laid out when the index loads, never per query. */

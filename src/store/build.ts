@@ -19,7 +19,7 @@ import { loadIndex, readManifest, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
 import { documentChanges, planBuild, type BuildPlan, type DocumentChanges } from './plan.js';
 import { overlayUpdate } from './overlay.js';
-import { lexicalText, reusingVectors, segmentReusing } from './reuse.js';
+import { lexicalText, segmentReusing } from './reuse.js';
 import { encodeTemplateKeys } from './templates-file.js';
 import { writeFailure, writeGeneration } from './write.js';
 
@@ -108,8 +108,10 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
 
   const planned = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), previous);
   const plan = options.replan ? options.replan(planned) : planned;
-  const embedder = reusingVectors(options.embedder, overlayVectors(loaded));
-  const { graph, vectors, firstRow } = await executePlan(plan, previous, embedder, options.onProgress);
+  const { graph, vectors, firstRow, embedded } = await executePlan(plan, previous, options.embedder, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    known: overlayVectors(loaded),
+  });
 
   const known = previous ? recallCounts(previous.lexicalData, previous.passages.map(lexicalText)) : undefined;
   const generation = await writeGeneration(options.indexDir, {
@@ -142,7 +144,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   return {
     ...documentChanges(documents, loaded ? before?.documents : undefined),
     sentences: plan.passages.length,
-    embedded: plan.toEmbed.length - embedder.reused,
+    embedded,
     graph: plan.rebuildGraph ? 'rebuilt' : 'patched',
     warnings: [...read.warnings, ...empty],
     seconds: (performance.now() - started) / 1000,

@@ -71,14 +71,18 @@ function graphFor(plan: BuildPlan, previous: PreviousVectors | undefined, dims: 
 /**
  * Points go into the graph as soon as their vectors exist: copied ones at
  * once, new ones while the rest are still being embedded, so graph building
- * overlaps embedding instead of following it. Only `plan.toEmbed` reaches the model.
+ * overlaps embedding instead of following it. Only the texts of `plan.toEmbed` that `known` lacks reach the model.
  */
 export async function executePlan(
   plan: BuildPlan,
   previous: PreviousVectors | undefined,
   embedder: Embedder,
-  onProgress?: (done: number, total: number) => void,
-): Promise<Executed> {
+  options: {
+    onProgress?: (done: number, total: number) => void;
+    /** Vectors of texts another part of the index holds (an overlay's, store/overlay): used instead of the model. */
+    known?: ReadonlyMap<string, Float32Array>;
+  } = {},
+): Promise<Executed & { embedded: number }> {
   const dims = embedder.dims;
   const graph = graphFor(plan, previous, dims);
   // Only the new rows are held: at 2 M sentences the old ones were 3 GB read into memory to be written out again.
@@ -86,21 +90,26 @@ export async function executePlan(
   const vectors = new Float32Array((plan.labelCount - firstRow) * dims);
   const inserter = graphInserter(graph, vectors, firstRow, dims);
   for (const [label, from] of plan.copies) inserter.add(label, previous!.vectors.row(from));
+  const toEmbed = plan.toEmbed.filter(({ text, labels }) => {
+    const vector = options.known?.get(text);
+    for (const label of vector ? labels : []) inserter.add(label, vector!);
+    return !vector;
+  });
 
-  const texts = plan.toEmbed.map((e) => e.text);
+  const texts = toEmbed.map((e) => e.text);
   const arrived = new Set<number>();
   const deliver = (i: number, vector: Float32Array) => {
     if (arrived.has(i)) return;
     arrived.add(i);
-    for (const label of plan.toEmbed[i]!.labels) inserter.add(label, vector);
+    for (const label of toEmbed[i]!.labels) inserter.add(label, vector);
   };
   const fresh = await embedder.embed(
     texts,
-    (done) => onProgress?.(done, texts.length),
+    (done) => options.onProgress?.(done, texts.length),
     (indices, chunk) => indices.forEach((i, k) => deliver(i, chunk[k]!)),
   );
   // An embedder that reports no chunks still delivers everything here.
   fresh.forEach((vector, i) => deliver(i, vector));
   await inserter.done();
-  return { graph, vectors, firstRow };
+  return { graph, vectors, firstRow, embedded: texts.length };
 }

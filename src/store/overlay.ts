@@ -34,7 +34,7 @@ import { encodeLexical } from './lexical-file.js';
 import { checkSizes, readManifest } from './load.js';
 import { openPassages, type PassageTable } from './passages-file.js';
 import { documentChanges, planBuild } from './plan.js';
-import { lexicalText, reusingVectors, segmentReusing } from './reuse.js';
+import { lexicalText, segmentReusing } from './reuse.js';
 import { decodeTemplateKeys, type TemplateKeys } from './templates-file.js';
 import { openVectorRows, type VectorRows } from './vectors-file.js';
 import { writeFailure, writeOverlayGeneration } from './write.js';
@@ -141,8 +141,10 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
   if (!within(overlayPassages) || graphParameters(liveSentences).m > manifest.hnsw.m) return undefined;
 
   const plan = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), undefined);
-  const embedder = reusingVectors(options.embedder, knownVectors(current, maskedSpans));
-  const { graph, vectors } = await executePlan(plan, undefined, embedder, options.onProgress);
+  const { graph, vectors, embedded } = await executePlan(plan, undefined, options.embedder, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    known: knownVectors(current, maskedSpans),
+  });
 
   const baseSentences = (name: string) => {
     const [first, end] = base.passages.documentPositions(baseIndex.get(name)!);
@@ -186,7 +188,7 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
   return {
     ...documentChanges([...shaNow].map(([name, sha256]) => ({ name, sha256 })), manifest.documents),
     sentences: liveSentences,
-    embedded: plan.toEmbed.length - embedder.reused,
+    embedded,
     graph: 'overlay',
     warnings: [...read.warnings, ...empty],
     seconds: (performance.now() - started) / 1000,

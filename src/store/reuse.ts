@@ -1,12 +1,10 @@
 /**
  * What a build takes over from the generation before it instead of doing
- * again: a document's sentences and annotations, and vectors of texts
- * already embedded. Shared by the full build (store/build) and the overlay
- * update (store/overlay).
+ * again: a document's sentences and annotations. Shared by the full build
+ * (store/build) and the overlay update (store/overlay).
  */
 import { annotateDocument, type Annotation } from '../annotate/annotate.js';
 import { createTagger, type Tagger } from '../annotate/tagger.js';
-import type { Embedder } from '../embed/embedder.js';
 import { groupBy } from '../group.js';
 import type { Span } from '../segment/blocks.js';
 import { sentencesOf, type DocumentLayout, type SegmentedDocument, type Sentence } from '../segment/document.js';
@@ -67,37 +65,4 @@ function coversParagraphs(sentences: readonly Sentence[], paragraphs: readonly S
 /** What BM25 indexes for a passage: its text and its resolved speaker and subject. */
 export function lexicalText(p: Pick<Passage, 'text' | 'context'>): string {
   return p.context ? `${p.text}\n${p.context}` : p.text;
-}
-
-/**
- * An embedder that answers texts whose vectors an earlier generation holds
- * from `known`, at once, and passes only the rest to the model. `reused`
- * counts the texts it answered itself.
- */
-export function reusingVectors(embedder: Embedder, known: ReadonlyMap<string, Float32Array>): Embedder & { readonly reused: number } {
-  let reused = 0;
-  return {
-    id: embedder.id,
-    dims: embedder.dims,
-    get reused() {
-      return reused;
-    },
-    async embed(texts, onProgress, onVectors) {
-      const vectors = texts.map((text) => known.get(text));
-      const fresh = texts.flatMap((_, i) => (vectors[i] ? [] : [i]));
-      const found = texts.flatMap((_, i) => (vectors[i] ? [i] : []));
-      reused += found.length;
-      if (found.length > 0) onVectors?.(found, found.map((i) => vectors[i]!));
-      onProgress?.(found.length);
-      if (fresh.length > 0) {
-        const embedded = await embedder.embed(
-          fresh.map((i) => texts[i]!),
-          onProgress && ((done) => onProgress(found.length + done)),
-          onVectors && ((indices, chunk) => onVectors(indices.map((j) => fresh[j]!), chunk)),
-        );
-        embedded.forEach((vector, j) => (vectors[fresh[j]!] = vector));
-      }
-      return vectors as Float32Array[];
-    },
-  };
 }

@@ -70,6 +70,7 @@ export function searchView(index: LoadedIndex): SearchIndex {
     return {
       generation: index.dir,
       documents: index.documents,
+      covered: index.documents,
       passages,
       lexical: index.lexical,
       documentSpan: (position) => passages.documentSpan(position),
@@ -81,10 +82,13 @@ export function searchView(index: LoadedIndex): SearchIndex {
   const parts = [base, partView(index.overlay, base.end, index.documents.length)];
   const partOf = (position: number) => parts.find((p) => position < p.end) ?? base;
   const documents = [...index.documents, ...index.overlay.passages.documents];
+  const masked = index.manifest.overlay?.masked ?? {};
+  const covered = documents.filter((d, i) => i >= index.documents.length || !Object.hasOwn(masked, d.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const passages: PassageList = { length: parts.at(-1)!.end, at: (position) => partOf(position).at(position) };
   return {
     generation: index.dir,
     documents,
+    covered,
     passages,
     lexical: index.lexical,
     documentSpan: (position) => partOf(position).documentSpan(position),
