@@ -10,8 +10,9 @@
  * exact duplicates. The build runs the real plan → execute → write path, in
  * a child process (scripts/lib/scale-build.ts). Then: size on disk, cold
  * start of the bundled CLI, a reader's RSS, warm latencies and recall@10
- * against exact search (scripts/lib/scale-reader.ts, a fresh process), and
- * an incremental `index` after one document is edited.
+ * against exact search (scripts/lib/scale-reader.ts, a fresh process), an
+ * incremental `index` after one document is edited, and the reader figures
+ * again over the generation that update wrote (an overlay, store/overlay).
  *
  * Past ~1 million sentences the build needs a larger heap than Node's default:
  *   NODE_OPTIONS=--max-old-space-size=16384 npm run bench -- --scale 2000000
@@ -88,31 +89,11 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   results.scale_disk_mb = (await folderBytes((await currentGeneration(indexDir))!)) / 2 ** 20;
   log(`built: ${built.sentences} sentences in ${results.scale_build_s.toFixed(1)} s, ${results.scale_disk_mb.toFixed(0)} MB`);
 
-  const env = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
-  const cli = join(PROJECT_ROOT, 'dist/cli.js');
-  // Cold start: a fresh process of the bundled CLI to its first answer, the page cache warm (the median of three).
-  const cold = [0, 1, 2].map(() => runNode([process.execPath, cli, 'ask', '--json', ARCHIVE_QUESTIONS[0]!], env).ms).sort((a, b) => a - b);
-  results.scale_cold_start_ms = cold[1]!;
-  // A reader's peak RSS as the OS counts it: the bundled CLI after loading and answering every question.
-  const timed = runNode(['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, cli, 'ask', '--json'], env, ARCHIVE_QUESTIONS.join('\n'));
-  results.scale_rss_mb = Number(/maxrss_kb=(\d+)/.exec(timed.stderr)![1]) / 1024;
-  log(`cold start ${results.scale_cold_start_ms.toFixed(0)} ms, reader RSS ${results.scale_rss_mb.toFixed(0)} MB`);
-
-  const reader = runNode(
-    [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'scripts/lib/scale-reader.ts'), corpusDir, indexDir, String(options.queries), String(options.probes)],
-    {},
-  );
-  const read = JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as {
-    p50: number;
-    p95: number;
-    p99: number;
-    p95FirstAsk: number;
-    p95Repeat: number;
-    recall: number;
-    ef: number;
-    byEf: unknown;
-    stageMs: unknown;
-  };
+  const first = measureReader(corpusDir, indexDir, options);
+  results.scale_cold_start_ms = first.cold;
+  results.scale_rss_mb = first.rss;
+  log(`cold start ${first.cold.toFixed(0)} ms, reader RSS ${first.rss.toFixed(0)} MB`);
+  const read = first.read;
   results.scale_query_p50_ms = read.p50;
   results.scale_query_p95_ms = read.p95;
   results.scale_query_p99_ms = read.p99;
@@ -125,10 +106,49 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   const edited = join(corpusDir, names[0]!);
   await writeFile(edited, `${await readFile(edited, 'utf8')}\n\nThis closing sentence was added to measure an incremental update.\n`);
   const t = performance.now();
-  runNode([process.execPath, cli, 'index'], env);
+  runNode([process.execPath, join(PROJECT_ROOT, 'dist/cli.js'), 'index'], { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
   results.scale_update_s = (performance.now() - t) / 1000;
   log(`update ${results.scale_update_s.toFixed(1)} s`);
+
+  // Readers after an update answer from the base and an overlay beside it (store/overlay): measured again.
+  const after = measureReader(corpusDir, indexDir, options);
+  results.scale_updated_cold_start_ms = after.cold;
+  results.scale_updated_rss_mb = after.rss;
+  results.scale_updated_query_p95_ms = after.read.p95;
+  results.scale_updated_recall_at_10 = after.read.recall;
+  log(`after the update: cold start ${after.cold.toFixed(0)} ms, RSS ${after.rss.toFixed(0)} MB, p95 ${after.read.p95.toFixed(1)} ms, recall@10 ${after.read.recall.toFixed(4)}`);
   return results;
+}
+
+interface ReaderFigures {
+  p50: number;
+  p95: number;
+  p99: number;
+  p95FirstAsk: number;
+  p95Repeat: number;
+  recall: number;
+  ef: number;
+  byEf: unknown;
+  stageMs: unknown;
+}
+
+/** Cold start, a reader's RSS, and warm latencies and recall (scripts/lib/scale-reader.ts, a fresh process) of the index as it is now. */
+function measureReader(corpusDir: string, indexDir: string, options: ScaleOptions): { cold: number; rss: number; read: ReaderFigures } {
+  const env = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir };
+  const cli = join(PROJECT_ROOT, 'dist/cli.js');
+  // Cold start: a fresh process of the bundled CLI to its first answer, the page cache warm (the median of three).
+  const cold = [0, 1, 2].map(() => runNode([process.execPath, cli, 'ask', '--json', ARCHIVE_QUESTIONS[0]!], env).ms).sort((a, b) => a - b);
+  // A reader's peak RSS as the OS counts it: the bundled CLI after loading and answering every question.
+  const timed = runNode(['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, cli, 'ask', '--json'], env, ARCHIVE_QUESTIONS.join('\n'));
+  const reader = runNode(
+    [process.execPath, '--import', 'tsx', join(PROJECT_ROOT, 'scripts/lib/scale-reader.ts'), corpusDir, indexDir, String(options.queries), String(options.probes)],
+    {},
+  );
+  return {
+    cold: cold[1]!,
+    rss: Number(/maxrss_kb=(\d+)/.exec(timed.stderr)![1]) / 1024,
+    read: JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as ReaderFigures,
+  };
 }
 
 /** How a figure grows per 4× more data between two scales: (b / a) ^ (log 4 / log(nb / na)). */

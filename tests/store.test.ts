@@ -1,7 +1,7 @@
 import { readFile, rm, truncate, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { corpusStamps, readCorpus } from '../src/corpus/read.js';
+import { corpusStamps, readChanged, readCorpus } from '../src/corpus/read.js';
 import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
@@ -277,6 +277,20 @@ describe('corpus input', () => {
     // The sidecar is not a document, and the other documents' stamps did not move.
     expect([...edited.keys()]).toEqual([...before.keys()]);
     for (const name of before.keys()) if (name !== CHANGED) expect(edited.get(name)).toBe(before.get(name));
+  });
+
+  it('reads only the documents whose stamps it does not know, and hands back the rest unread', async () => {
+    const stamps = await corpusStamps(paths.corpusDir);
+    await writeFile(join(paths.corpusDir, CHANGED), 'An edited article with one sentence.\n');
+    await writeFile(join(paths.corpusDir, 'binary.txt'), Buffer.from([0, 1, 2]));
+    const read = await readChanged(paths.corpusDir, (name, stamp) => stamps.get(name) === stamp);
+    expect(read.documents.map((d) => d.name)).toEqual([CHANGED]);
+    expect(read.documents[0]!.text).toBe('An edited article with one sentence.\n');
+    expect([...read.unread.keys()].sort()).toEqual([...stamps.keys()].filter((name) => name !== CHANGED).sort());
+    expect(read.warnings.join('\n')).toMatch(/binary\.txt.*binary/);
+    const empty = join(paths.dir, 'empty');
+    await mkdir(empty);
+    expect((await errorOf(readChanged(empty, () => true))).code).toBe('EMPTY_CORPUS');
   });
 
   it('lets a sidecar override metadata, and reads HTML pages as text', async () => {

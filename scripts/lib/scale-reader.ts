@@ -43,7 +43,8 @@ function nearestList(k: number) {
 
 /**
  * HNSW (as the engine searches it: at searchEf) against an exact scan
- * of vectors.f32 in slices, every probe at once, live labels only. A sentence
+ * of vectors.f32 in slices, every probe at once, live labels only (an
+ * overlay's masked ones are dead: the base graph's recall is measured). A sentence
  * probe's own point is left out. A neighbour counts when it is as close as the
  * 10th true one: of two equidistant points (a repeated sentence), either is right.
  */
@@ -53,6 +54,7 @@ async function recallAt10(
 ): Promise<{ ef: number; recall: number; knnMs: number; byEf: Record<number, { recall: number; knnMs: number }> }> {
   const dims = index.manifest.model.dims;
   const exact = probes.map(() => nearestList(NEIGHBOURS + 1));
+  const masked = new Set(index.overlay?.maskedLabels);
   const handle = await open(join(index.dir, FILES.vectors), 'r');
   const slice = new Float32Array(16384 * dims);
   const bytes = new Uint8Array(slice.buffer);
@@ -62,7 +64,7 @@ async function recallAt10(
       await handle.read(bytes, 0, rows * dims * 4, first * dims * 4);
       for (let r = 0; r < rows; r++) {
         const label = first + r;
-        if (index.passages.position(label) === undefined) continue;
+        if (index.passages.position(label) === undefined || masked.has(label)) continue;
         const row = slice.subarray(r * dims, (r + 1) * dims);
         probes.forEach(({ vector }, p) => {
           let dot = 0;
