@@ -146,6 +146,22 @@ describe('overlay update', () => {
     expect(await answers(index, paths.corpusDir)).toEqual(await answers(await fullBuildOf(paths.corpusDir), paths.corpusDir));
   });
 
+  it('writes a removal alone as an overlay of no documents, which hides the removed one', async () => {
+    await buildIndex({ ...paths, embedder: fakeEmbedder() });
+    await rm(join(paths.corpusDir, name(9)));
+    const report = await buildIndex({ ...paths, embedder: fakeEmbedder() });
+    expect(report).toMatchObject({ removed: [name(9)], embedded: 0, graph: 'overlay' });
+    const index = await loadIndex(paths.indexDir);
+    expect(index.overlay!.passages.length).toBe(0);
+    // The removed article's own sentence, asked by its exact vector: its point is in the base graph, and never found.
+    const [first, end] = index.overlay!.maskedSpans[0]!;
+    const [own] = await fakeEmbedder().embed([index.passages.at(first)!.text]);
+    const found = searchView(index).nearest(own!, 5);
+    expect(found).toHaveLength(5);
+    expect(found.filter((p) => p >= first && p < end)).toEqual([]);
+    expect(await answers(index, paths.corpusDir)).toEqual(await answers(await fullBuildOf(paths.corpusDir), paths.corpusDir));
+  });
+
   it('runs the full build when an edit moves another document\'s boilerplate, and then answers as a full build', async () => {
     // "Subscribe to our weekly newsletter." appears in two articles only: a template while both hold it.
     for (const n of [10, 11]) {

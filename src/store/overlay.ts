@@ -138,7 +138,9 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
   const segmented = await segmentReusing(documents, blocks.map((b) => layoutBlocks(b, boilerplate)), previousOverlay);
   const overlayPassages = segmented.reduce((sum, s) => sum + s.sentences.length, 0);
   const liveSentences = base.passages.length - maskedPassages + overlayPassages;
-  if (!within(overlayPassages) || graphParameters(liveSentences).m > manifest.hnsw.m) return undefined;
+  // Grown into a denser graph than the base's (store/format): the full build rebuilds it.
+  const wanted = graphParameters(liveSentences);
+  if (!within(overlayPassages) || wanted.m > manifest.hnsw.m || wanted.efConstruction > manifest.hnsw.efConstruction) return undefined;
 
   const plan = planBuild(documents.map((d, i) => ({ ...d, ...segmented[i]! })), undefined);
   const { graph, vectors, embedded } = await executePlan(plan, undefined, options.embedder, {
