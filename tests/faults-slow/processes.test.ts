@@ -5,12 +5,13 @@
  * runs it and `npm test` does not. Test names read "fault → outcome".
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFile, readdir } from 'node:fs/promises';
+import { appendFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/env.js';
 import { copySotu } from '../../scripts/bench.js';
 import { currentGeneration } from '../../src/store/layout.js';
+import { loadIndex } from '../../src/store/load.js';
 import { LOCK_FILE } from '../../src/store/lock.js';
 import { verifyIndex } from '../../src/store/verify.js';
 import { scratch } from '../support/temp.js';
@@ -81,6 +82,35 @@ describe('a build killed with SIGKILL', () => {
     expect(entries).not.toContain(LOCK_FILE);
     expect(entries.filter((e) => e.endsWith('.tmp'))).toEqual([]);
     expect(entries.filter((e) => e.startsWith('gen-')).length).toBeLessThanOrEqual(2);
+    await expectIntact();
+  }, 900_000);
+});
+
+describe('an overlay update killed with SIGKILL', () => {
+  it('at 8 points of its run → the published index stays whole and answers; the next update completes as an overlay holding every added file', async () => {
+    /** A one-sentence article: a change small enough to be written as an overlay (store/overlay). */
+    const add = (k: number) => writeFile(join(corpusDir, `late-${k}.txt`), `A late report number ${k} was filed about the harbour.\n`);
+    await add(-1);
+    const started = performance.now();
+    const first = quotebot('index');
+    expect(first.stderr).toMatch(/written beside the last full build/);
+    const updateMs = performance.now() - started;
+    for (let k = 0; k < 8; k++) {
+      await add(k);
+      const before = await currentGeneration(indexDir);
+      const build = startBuild();
+      await new Promise((resolve) => setTimeout(resolve, ((k + 0.5) / 8) * updateMs));
+      build.child.kill('SIGKILL');
+      const { signal } = await build.done;
+      const published = await currentGeneration(indexDir);
+      if (signal === 'SIGKILL') expect([before, published]).toContain(published);
+      await expectIntact();
+      expectAnswers();
+    }
+    const next = quotebot('index');
+    expect(next.code, next.stderr).toBe(0);
+    const index = await loadIndex(indexDir);
+    expect(index.overlay?.passages.documents.map((d) => d.name).sort()).toEqual(Array.from({ length: 9 }, (_, k) => `late-${k - 1}.txt`).sort());
     await expectIntact();
   }, 900_000);
 });
