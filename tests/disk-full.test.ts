@@ -62,9 +62,9 @@ const ADDED = 'A sentence for a generation the disk has no room for.';
 describe('a full disk', () => {
   // The writes of each kind of build, in order (hnswlib writes a graph itself; an overlay links the base's files), then the pointer.
   it.each([
-    { build: 'an overlay update', force: false, order: [OVERLAY_FILES.vectors, OVERLAY_FILES.lexical, OVERLAY_FILES.store, FILES.manifest, POINTER] },
-    { build: 'a full build', force: true, order: [FILES.vectors, FILES.lexical, FILES.templates, FILES.store, FILES.manifest, POINTER] },
-  ])('at each file of $build → the build fails naming that file; the index in use is untouched; nothing is left behind; freeing space lets the next build through', async ({ force, order }) => {
+    ['an overlay update', false, [OVERLAY_FILES.vectors, OVERLAY_FILES.lexical, OVERLAY_FILES.store, FILES.manifest, POINTER]],
+    ['a full build', true, [FILES.vectors, FILES.lexical, FILES.templates, FILES.store, FILES.manifest, POINTER]],
+  ] as const)('at each file of %s → the build fails naming that file; the index in use is untouched; nothing is left behind; freeing space lets the next build through', async (_build, force, order) => {
     const paths = await scratch();
     await buildIndex({ ...paths, embedder });
     const before = (await currentGeneration(paths.indexDir))!;
