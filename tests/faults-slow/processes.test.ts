@@ -49,6 +49,27 @@ function expectAnswers(): void {
   expect(JSON.parse(ask.stdout)).toHaveProperty('verdict');
 }
 
+/**
+ * Starts `index` 8 times, killing each with SIGKILL at a point spread over a
+ * run of `runMs` (`before` prepares each round); after each kill the
+ * published index is whole and answers.
+ */
+async function killEightTimes(runMs: number, args: string[], before?: (k: number) => Promise<void>): Promise<void> {
+  for (let k = 0; k < 8; k++) {
+    await before?.(k);
+    const previous = await currentGeneration(indexDir);
+    const build = startBuild(...args);
+    await new Promise((resolve) => setTimeout(resolve, ((k + 0.5) / 8) * runMs));
+    build.child.kill('SIGKILL');
+    const { signal } = await build.done;
+    // A kill that came too late finds the build done; either way the index must be whole.
+    const published = await currentGeneration(indexDir);
+    if (signal === 'SIGKILL') expect([previous, published]).toContain(published);
+    await expectIntact();
+    expectAnswers();
+  }
+}
+
 beforeAll(async () => {
   const paths = await scratch();
   ({ corpusDir, indexDir } = paths);
@@ -63,19 +84,7 @@ describe('a build killed with SIGKILL', () => {
   it('at 8 points from model start-up to publishing → the published index stays whole and answers; the next build takes over the lock, cleans up and completes', async () => {
     const started = performance.now();
     expect(quotebot('index', '--force').code).toBe(0);
-    const buildMs = performance.now() - started;
-    for (let k = 0; k < 8; k++) {
-      const before = await currentGeneration(indexDir);
-      const build = startBuild('--force');
-      await new Promise((resolve) => setTimeout(resolve, ((k + 0.5) / 8) * buildMs));
-      build.child.kill('SIGKILL');
-      const { signal } = await build.done;
-      // A kill that came too late finds the build done; either way the index must be whole.
-      const published = await currentGeneration(indexDir);
-      if (signal === 'SIGKILL') expect([before, published]).toContain(published);
-      await expectIntact();
-      expectAnswers();
-    }
+    await killEightTimes(performance.now() - started, ['--force']);
     const next = quotebot('index');
     expect(next.code, next.stderr).toBe(0);
     const entries = await readdir(indexDir);
@@ -94,19 +103,7 @@ describe('an overlay update killed with SIGKILL', () => {
     const started = performance.now();
     const first = quotebot('index');
     expect(first.stderr).toMatch(/written beside the last full build/);
-    const updateMs = performance.now() - started;
-    for (let k = 0; k < 8; k++) {
-      await add(k);
-      const before = await currentGeneration(indexDir);
-      const build = startBuild();
-      await new Promise((resolve) => setTimeout(resolve, ((k + 0.5) / 8) * updateMs));
-      build.child.kill('SIGKILL');
-      const { signal } = await build.done;
-      const published = await currentGeneration(indexDir);
-      if (signal === 'SIGKILL') expect([before, published]).toContain(published);
-      await expectIntact();
-      expectAnswers();
-    }
+    await killEightTimes(performance.now() - started, [], add);
     const next = quotebot('index');
     expect(next.code, next.stderr).toBe(0);
     const index = await loadIndex(indexDir);
