@@ -56,11 +56,18 @@ export function documentText(name: string, bytes: Buffer): { text: string; meta:
   return isPage(name) ? htmlToText(decoded.text) : { text: decoded.text, meta: {} };
 }
 
-/** The documents in the folder, sorted, and which of them the listing shows a sidecar for. */
+/**
+ * The order a corpus is read in, and so the order of a full build's
+ * documents: by name, code unit by code unit (what Array#sort does to
+ * strings), never by locale. An overlay lays its documents out to match it.
+ */
+export const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The documents in the folder, in corpus order, and which of them the listing shows a sidecar for. */
 async function documentNames(dir: string): Promise<{ names: string[]; withSidecar: Set<string> }> {
   let entries: string[];
   try {
-    entries = (await readdir(dir)).sort();
+    entries = (await readdir(dir)).sort(byName);
   } catch (error) {
     throw fail((error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'CORPUS_NOT_FOLDER' : 'CORPUS_MISSING', dir);
   }

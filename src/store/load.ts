@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { byName } from '../corpus/read.js';
 import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
 import { combinedLexicalIndex, lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
 import { currentGeneration, FILES, OVERLAY_FILES, previousGeneration } from './layout.js';
@@ -119,10 +120,7 @@ export async function loadGeneration(dir: string, model?: { id: string; dims: nu
 function readingOrder(base: PassageTable, overlay: PassageTable): (a: number, b: number) => number {
   const nameAt = (position: number) =>
     position < base.length ? base.documents[base.documentOf(position)]!.name : overlay.documents[overlay.documentOf(position - base.length)]!.name;
-  return (a, b) => {
-    const [x, y] = [nameAt(a), nameAt(b)];
-    return x < y ? -1 : x > y ? 1 : a - b;
-  };
+  return (a, b) => byName(nameAt(a), nameAt(b)) || a - b;
 }
 
 /** A part's four files, each checked against the others' counts. */

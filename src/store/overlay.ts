@@ -19,7 +19,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readChanged, type SourceDocument } from '../corpus/read.js';
+import { byName, readChanged, type SourceDocument } from '../corpus/read.js';
 import { fail } from '../errors.js';
 import { buildLexicalData } from '../lexical/bm25.js';
 import { splitBlocks } from '../segment/blocks.js';
@@ -165,7 +165,7 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
       format: FORMAT_VERSION,
       model: manifest.model,
       hnsw: manifest.hnsw,
-      documents: Object.fromEntries([...stamps].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, stamp]) => [name, entry(name, stamp)])),
+      documents: Object.fromEntries([...stamps].sort(([a], [b]) => byName(a, b)).map(([name, stamp]) => [name, entry(name, stamp)])),
       labelCount: manifest.labelCount,
       deletedCount: manifest.deletedCount,
       builtAt: new Date().toISOString(),

@@ -7,6 +7,7 @@
  * their postings are masked (store/load).
  */
 import type hnswlib from 'hnswlib-node';
+import { byName } from '../corpus/read.js';
 import type { PassageList, SearchIndex, SearchPassage } from '../search/index-view.js';
 import type { IndexPart, LoadedIndex } from './load.js';
 
@@ -83,7 +84,7 @@ export function searchView(index: LoadedIndex): SearchIndex {
   const partOf = (position: number) => parts.find((p) => position < p.end) ?? base;
   const documents = [...index.documents, ...index.overlay.passages.documents];
   const masked = index.manifest.overlay?.masked ?? {};
-  const covered = documents.filter((d, i) => i >= index.documents.length || !Object.hasOwn(masked, d.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const covered = documents.filter((d, i) => i >= index.documents.length || !Object.hasOwn(masked, d.name)).sort((a, b) => byName(a.name, b.name));
   const passages: PassageList = { length: parts.at(-1)!.end, at: (position) => partOf(position).at(position) };
   return {
     generation: index.dir,
