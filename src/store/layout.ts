@@ -19,6 +19,9 @@ export const FILES = {
   templates: 'templates.bin',
 } as const;
 
+/** The data files a full build writes, which every later overlay generation links (the manifest is each one's own). */
+export const BASE_FILES = [FILES.store, FILES.vectors, FILES.graph, FILES.lexical, FILES.templates] as const;
+
 /** An overlay generation's own files (store/overlay), beside the base's linked ones. */
 export const OVERLAY_FILES = {
   store: 'overlay.passages.bin',

@@ -8,7 +8,7 @@ import hnswlib from 'hnswlib-node';
 import { byName } from '../corpus/read.js';
 import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
 import { combinedLexicalIndex, lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
-import { currentGeneration, FILES, OVERLAY_FILES, previousGeneration } from './layout.js';
+import { BASE_FILES, currentGeneration, FILES, OVERLAY_FILES, previousGeneration } from './layout.js';
 import { decodeLexical } from './lexical-file.js';
 import { assertModel, manifestSchema, parseIndexFile, searchEf, type Manifest, type StoredDocument } from './format.js';
 import { openPassages, type PassageTable } from './passages-file.js';
@@ -153,8 +153,7 @@ async function loadPart(
 
 /** The files a generation must have: the base's, and an overlay's when it is one. */
 function expectedFiles(manifest: Manifest): string[] {
-  const base = Object.values(FILES).filter((name) => name !== FILES.manifest);
-  return manifest.overlay ? [...base, ...Object.values(OVERLAY_FILES)] : base;
+  return manifest.overlay ? [...BASE_FILES, ...Object.values(OVERLAY_FILES)] : [...BASE_FILES];
 }
 
 /** Throws INDEX_CORRUPT naming the first file of the generation that is missing or not the size its manifest says. */

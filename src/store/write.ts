@@ -13,7 +13,7 @@ import { syncFolder, writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.j
 import { checkOfBytes, checkOfFile, extendCheck, type FileCheck } from '../fs/checksum.js';
 import type { Manifest, Passage, StoredDocument } from './format.js';
 import { graphFileProblem } from './hnsw-file.js';
-import { FILES, newGenerationName, OVERLAY_FILES } from './layout.js';
+import { BASE_FILES, FILES, newGenerationName, OVERLAY_FILES } from './layout.js';
 import { encodePassages } from './passages-file.js';
 
 export interface GenerationContent {
@@ -41,9 +41,6 @@ export interface OverlayContent {
   /** The overlay's files; none when the corpus is back to what the base indexed. */
   overlay?: Pick<GenerationContent, 'store' | 'vectors' | 'graph' | 'lexical'>;
 }
-
-/** The base files an overlay generation shares with the full build that wrote them. */
-const BASE_FILES = [FILES.store, FILES.vectors, FILES.graph, FILES.lexical, FILES.templates];
 
 interface Writer {
   dir: string;
@@ -75,12 +72,12 @@ async function newGeneration(indexDir: string, manifest: Omit<Manifest, 'files'>
       files,
       writing: (name) => (file = join(dir, name)),
       async put(name, data) {
-        file = join(dir, name);
+        writer.writing(name);
         files[name] = checkOfBytes(data);
         await writeFileAtomic(file, data);
       },
       async putGraph(name, graph) {
-        file = join(dir, name);
+        writer.writing(name);
         await writeFileAtomicWith(file, async (temp) => {
           await graph.writeIndex(temp);
           const problem = await graphFileProblem(temp, { count: graph.getCurrentCount(), maxElements: graph.getMaxElements() });
