@@ -185,6 +185,8 @@ function preparePart(part: LexicalPart) {
   for (const length of data.lengths) total += length;
   return {
     part,
+    /** Whether a (combined) position is one of this part's passages. */
+    holds: (position: number) => position >= part.offset && position < part.offset + data.lengths.length,
     ids,
     count,
     excluded,
@@ -215,12 +217,11 @@ export function combinedLexicalIndex(parts: readonly LexicalPart[], tieOrder: (a
       const i = p.ids.get(term);
       return i === undefined ? sum : sum + p.count(i);
     }, 0);
-  const partAt = (position: number) => prepared.find((p) => position >= p.part.offset && position < p.part.offset + p.part.data.lengths.length);
   return {
     passageCount,
     documentFrequency,
     occursBetween(term, from, to) {
-      const p = partAt(from);
+      const p = prepared.find((part) => part.holds(from));
       const i = p?.ids.get(term);
       if (p === undefined || i === undefined) return false;
       const { offsets, postings } = p.part.data;
@@ -257,7 +258,7 @@ export function combinedLexicalIndex(parts: readonly LexicalPart[], tieOrder: (a
       return {
         best,
         scoreOf(position) {
-          const s = searches.find(({ p }) => position >= p.part.offset && position < p.part.offset + p.part.data.lengths.length);
+          const s = searches.find(({ p }) => p.holds(position));
           return s ? scoreAt(s.query, position - s.p.part.offset, s.weight, s.p.part.data.postings) : 0;
         },
       };
