@@ -15,7 +15,7 @@ import { executePlan } from './execute.js';
 import { FORMAT_VERSION, type Manifest } from './format.js';
 import { currentGeneration, FILES, POINTER, publishGeneration, removeOrphans } from './layout.js';
 import { encodeLexical } from './lexical-file.js';
-import { loadIndex, readManifest, type LoadedIndex } from './load.js';
+import { loadIndex, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
 import { documentChanges, planBuild, type BuildPlan, type DocumentChanges } from './plan.js';
 import { overlayUpdate } from './overlay.js';
@@ -53,9 +53,10 @@ export interface BuildReport extends DocumentChanges {
  * The previous generation's base when it can be reused (otherwise undefined,
  * with the reason reported): an overlay generation's base, as its full build
  * wrote it, for the full build to patch; the overlay's vectors are then
- * reused by text (`overlayVectors`).
+ * reused by text (`overlayVectors`). `indexed` is what the generation
+ * indexed, overlay included, which the report compares the corpus with.
  */
-async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined> {
+async function reusable(options: BuildOptions): Promise<{ loaded: LoadedIndex; indexed: Manifest['documents'] } | undefined> {
   if (options.force || !(await currentGeneration(options.indexDir))) return undefined;
   let loaded: LoadedIndex;
   try {
@@ -65,14 +66,15 @@ async function reusable(options: BuildOptions): Promise<LoadedIndex | undefined>
     options.onMessage?.(`${problemOnly(error)}; rebuilding from scratch.`);
     return undefined;
   }
-  if (!loaded.overlay) return loaded;
+  const indexed = loaded.manifest.documents;
+  if (!loaded.overlay) return { loaded, indexed };
   // The masked points are hidden from this process's searches only: the patched graph the build writes must hold them.
   for (const label of loaded.overlay.maskedLabels) loaded.graph.unmarkDelete(label);
   const { masked } = loaded.manifest.overlay!;
   const documents = Object.fromEntries(
     loaded.documents.map((d) => [d.name, masked[d.name] ? { sha256: masked[d.name]!, sentences: 0 } : loaded.manifest.documents[d.name]!]),
   );
-  return { ...loaded, manifest: { ...loaded.manifest, documents } };
+  return { loaded: { ...loaded, manifest: { ...loaded.manifest, documents } }, indexed };
 }
 
 /** The overlay's texts and their vectors, for the full build that folds it into a new base. */
@@ -95,8 +97,8 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   if (overlaid) return overlaid;
   const read = await readCorpus(options.corpusDir);
   const { documents } = read;
-  const before = await currentManifest(options.indexDir);
-  const loaded = await reusable(options);
+  const reused = await reusable(options);
+  const loaded = reused?.loaded;
   // The previous passages as objects, built once: segmenting, planning and BM25 each read them all (a builder can
   // hold them; a reader never does).
   const previous = loaded && { ...loaded, passages: [...loaded.passages] };
@@ -142,7 +144,7 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   });
 
   return {
-    ...documentChanges(documents, loaded ? before?.documents : undefined),
+    ...documentChanges(documents, reused?.indexed),
     sentences: plan.passages.length,
     embedded,
     graph: plan.rebuildGraph ? 'rebuilt' : 'patched',
@@ -150,10 +152,4 @@ async function buildLocked(options: BuildOptions): Promise<BuildReport> {
     seconds: (performance.now() - started) / 1000,
     generation,
   };
-}
-
-/** The current generation's manifest as it is (an overlay's lists its documents' own hashes), for the report. */
-async function currentManifest(indexDir: string): Promise<Manifest | undefined> {
-  const dir = await currentGeneration(indexDir);
-  return dir ? readManifest(dir).catch(() => undefined) : undefined;
 }
