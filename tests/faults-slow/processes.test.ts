@@ -12,8 +12,8 @@ import { PROJECT_ROOT } from '../../src/config/env.js';
 import { copySotu } from '../../scripts/bench.js';
 import { currentGeneration } from '../../src/store/layout.js';
 import { loadIndex } from '../../src/store/load.js';
-import { LOCK_FILE } from '../../src/store/lock.js';
 import { verifyIndex } from '../../src/store/verify.js';
+import { expectFree } from '../support/lock.js';
 import { scratch } from '../support/temp.js';
 
 const CLI = join(PROJECT_ROOT, 'dist/cli.js');
@@ -87,8 +87,8 @@ describe('a build killed with SIGKILL', () => {
     await killEightTimes(performance.now() - started, ['--force']);
     const next = quotebot('index');
     expect(next.code, next.stderr).toBe(0);
+    await expectFree(indexDir);
     const entries = await readdir(indexDir);
-    expect(entries).not.toContain(LOCK_FILE);
     expect(entries.filter((e) => e.endsWith('.tmp'))).toEqual([]);
     expect(entries.filter((e) => e.startsWith('gen-')).length).toBeLessThanOrEqual(2);
     await expectIntact();
