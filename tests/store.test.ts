@@ -1,5 +1,6 @@
 import { readFile, rm, truncate, writeFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import hnswlib from 'hnswlib-node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { corpusStamps, readChanged, readCorpus } from '../src/corpus/read.js';
 import { QuotebotError } from '../src/errors.js';
@@ -140,6 +141,36 @@ describe('incremental build', () => {
     embedder.calls.length = 0;
     await buildIndex({ ...paths, embedder, force: true });
     expect(embedder.calls).toHaveLength(first.embedded);
+  });
+});
+
+describe('a failed graph insert', () => {
+  it('fails the build with the insert\'s error, leaving no unhandled rejection, and the published index as it was', async () => {
+    const embedder = fakeEmbedder();
+    const first = await buildIndex({ ...paths, embedder });
+    // The binding's methods cannot be replaced, so the class is: a graph whose 11th insert fails as hnswlib does when out of memory.
+    const Real = hnswlib.HierarchicalNSW;
+    let inserts = 0;
+    hnswlib.HierarchicalNSW = class extends Real {
+      override addPoint(...args: Parameters<InstanceType<typeof Real>['addPoint']>) {
+        if (++inserts > 10) throw new Error('std::bad_alloc');
+        super.addPoint(...args);
+      }
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(buildIndex({ ...paths, embedder, force: true })).rejects.toThrow('std::bad_alloc');
+      // Long enough for Node to have reported a rejection nobody awaited.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      hnswlib.HierarchicalNSW = Real;
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(basename((await currentGeneration(paths.indexDir))!)).toBe(first.generation);
+    expect((await buildIndex({ ...paths, embedder })).embedded).toBe(0);
   });
 });
 

@@ -30,15 +30,26 @@ export interface Executed {
 /**
  * Adds points to the graph in slices, yielding between them so the worker
  * threads embedding the rest are fed their next chunks without waiting.
+ * A failed insert (hnswlib out of memory, say) is kept, not left as a
+ * rejection nobody awaits, which would take the whole process down in the
+ * middle of a bot's background re-index: later points are dropped and
+ * `done()` throws it, so the build fails like any other and publishes nothing.
  */
 function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, firstRow: number, dims: number) {
   const queue: number[] = [];
   let running: Promise<void> | undefined;
+  let failed: { error: unknown } | undefined;
   const SLICE = 64;
   const rowOf = (label: number) => vectors.subarray((label - firstRow) * dims, (label - firstRow + 1) * dims);
+  // Started with a non-empty queue, so it always yields before clearing `running` (which `add` sets after calling it).
   const drain = async () => {
     while (queue.length > 0) {
-      for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(rowOf(label)), label);
+      try {
+        for (const label of queue.splice(0, SLICE)) graph.addPoint(Array.from(rowOf(label)), label);
+      } catch (error) {
+        failed = { error };
+        queue.length = 0;
+      }
       await new Promise((resolve) => setImmediate(resolve));
     }
     running = undefined;
@@ -46,12 +57,14 @@ function graphInserter(graph: hnswlib.HierarchicalNSW, vectors: Float32Array, fi
   return {
     add(label: number, vector: Float32Array) {
       if (label < firstRow) throw new RangeError(`label ${label} is the previous generation's (below ${firstRow}): labels are never reused`);
+      if (failed) return;
       rowOf(label).set(vector);
       queue.push(label);
       running ??= drain();
     },
     async done() {
       while (running) await running;
+      if (failed) throw failed.error;
     },
   };
 }
