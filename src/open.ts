@@ -9,7 +9,7 @@ import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { liveDocuments } from './corpus/live.js';
 import type { LiveCheck } from './quote/verify.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
-import { buildIndex, type BuildReport } from './store/build.js';
+import { buildIndex, type BuildOptions, type BuildReport } from './store/build.js';
 import { sameModel } from './store/format.js';
 import { currentGeneration } from './store/layout.js';
 import { loadIndex, loadIndexOrPrevious, readManifest, type LoadedIndex } from './store/load.js';
@@ -64,7 +64,7 @@ export async function updateIndex(
   config: Config,
   embedder: Embedder,
   hooks: Hooks,
-  options: { force?: boolean; wait?: boolean } = {},
+  options: Pick<BuildOptions, 'force' | 'wait' | 'reread'> = {},
 ): Promise<BuildReport> {
   const report = await buildIndex({
     corpusDir: config.corpusDir,

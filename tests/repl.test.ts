@@ -4,7 +4,7 @@
  * escape sequences, Ctrl-C, Ctrl-D). The fake embedder keeps it fast; BM25
  * still finds the sentences asked about.
  */
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
@@ -212,6 +212,30 @@ describe('interactive ask', () => {
     const after = repl.answers()[2]!.quotes.find((q) => q.text === before!.text)!;
     expect(after.start).toBeGreaterThan(before!.start);
     expect((await readFile(file, 'utf8')).slice(after.start, after.end)).toBe(after.text);
+    repl.type(CTRL_D);
+    await repl.done;
+  });
+
+  it('re-reads by content a document edited behind the same size and modification time, so the next answer quotes the edit and nothing loops', async () => {
+    const question = 'How many children were social workers working with?';
+    // A whole second, which utimes sets exactly: the stamp must not move at all.
+    const time = 1_700_000_000;
+    for (const name of await readdir(corpusDir)) await utimes(join(corpusDir, name), time, time);
+    const repl = session();
+    await repl.ask(question);
+    const [before] = repl.answers()[0]!.quotes;
+    expect(before!.text).toContain('4,529');
+    const file = join(corpusDir, before!.doc);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('4,529', '9,999'));
+    await utimes(file, time, time);
+    await repl.ask(question);
+    await eventually(() => /changed 1/.test(repl.stderr()), 'the re-index report');
+    await repl.ask(question);
+    const after = repl.answers()[2]!.quotes.find((q) => q.start === before!.start)!;
+    expect(after.text).toBe(before!.text.replace('4,529', '9,999'));
+    expect((await readFile(file, 'utf8')).slice(after.start, after.end)).toBe(after.text);
+    // Withheld once, re-read once: the third answer raised nothing more.
+    expect(repl.stderr().match(/changed since it was indexed/g)).toHaveLength(1);
     repl.type(CTRL_D);
     await repl.done;
   });

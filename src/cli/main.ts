@@ -66,9 +66,10 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     const engine = await openEngine(config, embedder, hooks, preloaded);
     const reindexStale = async () => {
       if (stale.size === 0) return false;
-      say(`${[...stale].join(', ')} changed since it was indexed: its quotes were withheld. Re-indexing now.`);
+      const reread = [...stale];
+      say(`${reread.join(', ')} changed since it was indexed: its quotes were withheld. Re-indexing now.`);
       stale.clear();
-      say(renderBuildReport(await updateIndex(config, embedder, hooks)));
+      say(renderBuildReport(await updateIndex(config, embedder, hooks, { reread })));
       return true;
     };
     return { config, engine, reindexStale, reopen: () => openEngine(config, embedder, hooks) };

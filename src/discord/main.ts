@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     onMessage: (line) => logger.info(line),
     onStale: (docs) => {
       logger.warn({ docs }, 'withheld quotes from documents changed since they were indexed; re-indexing');
-      reindexing ??= updateIndex(config, embedder, hooks)
+      reindexing ??= updateIndex(config, embedder, hooks, { reread: docs })
         .catch((error: unknown) => logger.error({ err: oneLine(error) }, 're-index failed'))
         .finally(() => (reindexing = undefined));
     },

@@ -28,6 +28,11 @@ export interface BuildOptions {
   indexDir: string;
   embedder: Embedder;
   force?: boolean;
+  /**
+   * Documents to read by content whatever their stamps say: the verbatim check found a quote's bytes changed behind
+   * an unchanged size and modification time, which an update trusting the stamps would never notice.
+   */
+  reread?: readonly string[];
   /** Wait for another build holding the index lock (default), or fail at once with INDEX_LOCKED. */
   wait?: boolean;
   onMessage?: (line: string) => void;

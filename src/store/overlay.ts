@@ -111,9 +111,10 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
   const baseSha = (name: string) => maskedBefore[name] ?? (baseIndex.has(name) ? manifest.documents[name]?.sha256 : undefined);
 
   // Read: every file whose stamp moved, and every document the overlay holds (it is laid out afresh each time).
+  const reread = new Set(options.reread);
   const read = await readChanged(
     options.corpusDir,
-    (name, stamp) => manifest.documents[name]?.stamp === stamp && baseSha(name) === manifest.documents[name]?.sha256,
+    (name, stamp) => !reread.has(name) && manifest.documents[name]?.stamp === stamp && baseSha(name) === manifest.documents[name]?.sha256,
   );
   const shaNow = new Map<string, string>([...read.unread.keys()].map((name) => [name, manifest.documents[name]!.sha256]));
   for (const d of read.documents) shaNow.set(d.name, d.sha256);
