@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
+/** fsync(2) of a file or a folder (a folder's makes the names in it durable). */
+export async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
@@ -24,7 +25,7 @@ async function replaceWith(path: string, fill: (temp: string) => Promise<void>):
   try {
     await fill(temp);
     await rename(temp, path);
-    await syncFolder(dirname(path));
+    await syncPath(dirname(path));
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
@@ -39,12 +40,7 @@ async function replaceWith(path: string, fill: (temp: string) => Promise<void>):
 export function writeFileAtomicWith(path: string, write: (temp: string) => Promise<void>): Promise<void> {
   return replaceWith(path, async (temp) => {
     await write(temp);
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await syncPath(temp);
   });
 }
 

@@ -9,7 +9,7 @@ import { appendFile, copyFile, link, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type hnswlib from 'hnswlib-node';
 import { fail, oneLine, QuotebotError } from '../errors.js';
-import { syncFolder, writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
+import { syncPath, writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
 import { checkOfBytes, checkOfFile, extendCheck, type FileCheck } from '../fs/checksum.js';
 import type { Manifest, Passage, StoredDocument } from './format.js';
 import { graphFileProblem } from './hnsw-file.js';
@@ -133,11 +133,15 @@ export function writeOverlayGeneration(indexDir: string, content: OverlayContent
       if (!check) throw new Error(`the base manifest does not list ${name}`);
       writer.writing(name);
       const target = join(writer.dir, name);
-      await link(join(content.base.dir, name), target).catch(() => copyFile(join(content.base.dir, name), target));
+      await link(join(content.base.dir, name), target).catch(async () => {
+        // A copy is new bytes, unlike a link: durable before the manifest vouches for them.
+        await copyFile(join(content.base.dir, name), target);
+        await syncPath(target);
+      });
       writer.files[name] = check;
     }
     // The links are entries of the folder: made durable before the manifest that vouches for them.
-    await syncFolder(writer.dir);
+    await syncPath(writer.dir);
     const overlay = content.overlay;
     if (!overlay) return;
     await writer.put(OVERLAY_FILES.vectors, asBytes(overlay.vectors));
