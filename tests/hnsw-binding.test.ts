@@ -113,4 +113,19 @@ describe('the patched HNSW binding', () => {
     await writeFile(file, damaged);
     await expect(loaded(file)).rejects.toThrow(/corrupted or unsupported/);
   });
+
+  it('releases what a refused load had mapped: a file whose link lists are cut short leaves no mapping of it behind', async () => {
+    const file = await savedGraph();
+    const whole = await readFile(file);
+    // Past the mapped level-0 blocks, inside the link lists: the load maps the file, then refuses it.
+    await truncate(file, whole.length - 4);
+    const mappingsOfFile = async () => (await readFile('/proc/self/maps', 'utf8')).split('\n').filter((line) => line.endsWith(file)).length;
+    for (let k = 0; k < 20; k++) await expect(loaded(file)).rejects.toThrow(/corrupted or unsupported/);
+    expect(await mappingsOfFile()).toBe(0);
+    // A good graph loaded from the same path is mapped while it lives: the check above can see a mapping.
+    await writeFile(file, whole);
+    const graph = await loaded(file);
+    expect(await mappingsOfFile()).toBeGreaterThan(0);
+    expect(graph.getCurrentCount()).toBe(COUNT);
+  });
 });
