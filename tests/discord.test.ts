@@ -191,6 +191,18 @@ describe('answers', () => {
     expect((await votes()).slice(before)).toEqual(['up', 'down']);
   });
 
+  it('counts two clicks of one person that arrive together as one vote: the second is told it already voted', async () => {
+    const votes = async () => (await readFile(feedbackFile, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).length;
+    const before = await votes();
+    const reply = await fake.waitFor(replyTo(fake.mention(`<@${BOT_ID}> Who chairs the safeguarding board?`)));
+    const voter = '500000000000000009';
+    const clicks = [fake.click('vote:up', reply, voter), fake.click('vote:down', reply, voter)];
+    const answers = await Promise.all(clicks.map(({ id: clickId }) => fake.waitFor(callbackOf(clickId))));
+    const said = answers.map((a) => String((a.body?.data as { content: string }).content)).sort();
+    expect(said).toEqual(['Thanks, your vote was recorded.', expect.stringMatching(/already voted/)]);
+    expect((await votes()) - before).toBe(1);
+  });
+
   it('refuses an off-topic question politely, lists what the articles cover, and a vote on the refusal keeps the question', async () => {
     const id = fake.mention(`<@${BOT_ID}> What's the weather in Coventry this weekend?`);
     const reply = await fake.waitFor(replyTo(id));

@@ -119,15 +119,16 @@ describe('answer buttons', () => {
 });
 
 describe('VoteLedger', () => {
-  it('counts a person once per reply, and forgets the oldest votes first once full', () => {
+  it('lets a person claim one vote per reply, gives a released one back, and forgets the oldest first once full', () => {
     const ledger = new VoteLedger(2);
-    ledger.count('m1', 'u1');
-    expect(ledger.voted('m1', 'u1')).toBe(true);
-    expect(ledger.voted('m1', 'u2')).toBe(false);
-    ledger.count('m1', 'u2');
-    ledger.count('m2', 'u1'); // evicts m1:u1, the oldest
-    expect(ledger.voted('m1', 'u2')).toBe(true);
-    expect(ledger.voted('m1', 'u1')).toBe(false);
+    expect(ledger.claim('m1', 'u1')).toBe(true);
+    expect(ledger.claim('m1', 'u1')).toBe(false);
+    ledger.release('m1', 'u1');
+    expect(ledger.claim('m1', 'u1')).toBe(true);
+    expect(ledger.claim('m1', 'u2')).toBe(true);
+    expect(ledger.claim('m2', 'u1')).toBe(true); // evicts m1:u1, the oldest
+    expect(ledger.claim('m1', 'u2')).toBe(false);
+    expect(ledger.claim('m1', 'u1')).toBe(true);
   });
 });
 
@@ -269,5 +270,17 @@ describe('recordFeedback', () => {
     expect((await readFile(file, 'utf8')).length).toBe(line);
     expect((await readFile(`${file}.1`, 'utf8')).length).toBe(line * 3);
     expect(await readFile(`${file}.2`, 'utf8').catch(() => 'none')).toBe('none');
+  });
+
+  it('rotates once when votes arrive together at a full file: the kept file is the full one, every new vote is in the new one', async () => {
+    const { dir } = await scratch(false);
+    const file = join(dir, 'feedback.jsonl');
+    const entry = (messageId: string) => ({ at: '2026-11-29T00:00:00.000Z', verdict: 'up' as const, guildId: null, channelId: 'c', messageId, question: 'q', shown: 's' });
+    const line = `${JSON.stringify(entry('old'))}\n`.length;
+    for (let i = 0; i < 3; i++) await recordFeedback(file, entry('old'), line * 3);
+    await Promise.all(['n1', 'n2', 'n3'].map((id) => recordFeedback(file, entry(id), line * 3)));
+    const ids = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { messageId: string }).messageId);
+    expect(await ids(`${file}.1`)).toEqual(['old', 'old', 'old']);
+    expect((await ids(file)).sort()).toEqual(['n1', 'n2', 'n3']);
   });
 });

@@ -216,11 +216,13 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     // Votes and More pages obey the same channel list and rate limits as questions.
     if (await turnedAway(interaction)) return;
     if (action.kind === 'vote') {
-      if (votes.voted(interaction.message.id, interaction.user.id)) {
+      const [messageId, userId] = [interaction.message.id, interaction.user.id];
+      if (!votes.claim(messageId, userId)) {
         await privately(interaction, 'You already voted on this answer; only your first vote counts.');
         return;
       }
-      if (!perUser.allow(interaction.user.id)) {
+      if (!perUser.allow(userId)) {
+        votes.release(messageId, userId);
         await privately(interaction, SLOW_DOWN);
         return;
       }
@@ -230,7 +232,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
         verdict: action.verdict,
         guildId: interaction.guildId,
         channelId: interaction.channelId,
-        messageId: interaction.message.id,
+        messageId,
         question: embed?.title ?? null,
         shown: embed?.description ?? interaction.message.content,
       }, d.feedbackMaxBytes).then(
@@ -238,11 +240,11 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
         (error: unknown) => (logger.error({ err: oneLine(error) }, 'feedback not recorded'), false),
       );
       if (!written) {
+        votes.release(messageId, userId);
         await privately(interaction, 'Your vote could not be recorded; please try again later.');
         return;
       }
-      votes.count(interaction.message.id, interaction.user.id);
-      logger.info({ verdict: action.verdict, message: interaction.message.id }, 'feedback');
+      logger.info({ verdict: action.verdict, message: messageId }, 'feedback');
       await privately(interaction, 'Thanks, your vote was recorded.');
       return;
     }

@@ -9,14 +9,20 @@ export class VoteLedger {
 
   constructor(private readonly capacity = 100_000) {}
 
-  /** Whether this person has already voted on this reply. */
-  voted(messageId: string, userId: string): boolean {
-    return this.seen.has(`${messageId}:${userId}`);
+  /**
+   * Takes this person's vote on this reply, or false if it was taken already. The check and the
+   * taking are one step: two fast clicks cannot both pass while the first is still being written.
+   */
+  claim(messageId: string, userId: string): boolean {
+    const key = `${messageId}:${userId}`;
+    if (this.seen.has(key)) return false;
+    if (this.seen.size >= this.capacity) this.seen.delete(this.seen.values().next().value!);
+    this.seen.add(key);
+    return true;
   }
 
-  /** Counts the vote: called once it is written, so a failed write leaves the person free to vote again. */
-  count(messageId: string, userId: string): void {
-    if (this.seen.size >= this.capacity) this.seen.delete(this.seen.values().next().value!);
-    this.seen.add(`${messageId}:${userId}`);
+  /** Gives a claimed vote back (its write failed, or it was turned away), so the person may vote again. */
+  release(messageId: string, userId: string): void {
+    this.seen.delete(`${messageId}:${userId}`);
   }
 }
