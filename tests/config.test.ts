@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
+import { loadConfig, PROJECT_ROOT } from '../src/config/env.js';
 import { QuotebotError } from '../src/errors.js';
 
 describe('config', () => {
@@ -36,5 +39,15 @@ describe('config', () => {
       '223456789012345678',
     ]);
     expect(() => loadConfig({ ALLOWED_CHANNEL_IDS: 'general' })).toThrow(/ALLOWED_CHANNEL_IDS/);
+  });
+});
+
+describe('the Node versions package.json accepts', () => {
+  it('start at one whose zlib has crc32 (Node 20.15), which the index checksums call, and npm refuses older ones', async () => {
+    const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const [, major, minor] = /^>=(\d+)\.(\d+)/.exec(pkg.engines.node) ?? [];
+    expect(Number(major) * 1000 + Number(minor)).toBeGreaterThanOrEqual(20 * 1000 + 15);
+    expect(typeof zlib.crc32).toBe('function');
+    expect(await readFile(join(PROJECT_ROOT, '.npmrc'), 'utf8')).toMatch(/^engine-strict=true$/m);
   });
 });
