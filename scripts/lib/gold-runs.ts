@@ -11,15 +11,15 @@ import { copySotu } from '../bench.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config/env.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { openEmbedder, openEngine } from '../../src/open.js';
-import { selectQuotes } from '../../src/quote/select.js';
 import type { Asked } from '../../src/search/answer-type.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { featuresFor } from '../../src/search/features.js';
-import { fuse, type Weights } from '../../src/search/fusion.js';
+import type { Weights } from '../../src/search/fusion.js';
 import type { SearchIndex } from '../../src/search/index-view.js';
 import { hitRank, parseGold, type GoldQuestion } from '../../src/search/metrics.js';
-import { answeringTags, type Signals } from '../../src/search/signals.js';
+import { rankAndQuote } from '../../src/search/rank.js';
+import type { Signals } from '../../src/search/signals.js';
 import { queryTerms, termsOf } from '../../src/lexical/terms.js';
 
 export interface GoldRun {
@@ -72,37 +72,51 @@ export async function runGold(engine: SearchEngine, files: readonly string[]): P
 
 export interface Outcome {
   run: GoldRun;
-  /** 1-based rank of the first right quote among the top 3, 0 when none. */
+  /** 1-based rank of the first right quote among the top 3 shown when answered, 0 when none. */
   hit: number;
+  /** The same among the top 3 closest passages shown when the verdict is 'related'. */
+  relatedHit: number;
   features: DecisionFeatures;
 }
 
 const featureFunctions = new WeakMap<SearchIndex, ReturnType<typeof featuresFor>>();
 
-/** Ranks each run under `weights` and scores its top-3 quotes, over the index it was asked of. */
+/** Decisions that always answer, or always show the closest passages: rankAndQuote then yields each verdict's quotes. */
+const ANSWER_ALL: DecisionModel = { onTopic: { weights: {}, bias: 0, threshold: 0 }, answers: { weights: {}, bias: 0, threshold: 0 } };
+const RELATE_ALL: DecisionModel = { ...ANSWER_ALL, answers: { weights: {}, bias: 0, threshold: 2 } };
+
+/**
+ * Ranks each run under `weights` through the engine's own rankAndQuote, over the index it was asked of, and
+ * scores the top-3 quotes each non-refused verdict would show; the verdict itself is decide() on the features,
+ * for any decision model, as rankAndQuote computes it.
+ */
 export function outcomes(runs: readonly GoldRun[], weights: Weights): Outcome[] {
   return runs.map((run) => {
-    const { index } = run;
-    let features = featureFunctions.get(index);
-    if (!features) featureFunctions.set(index, (features = featuresFor(index)));
-    const ranked = fuse(run.candidates, weights);
-    const quotes = selectQuotes({
-      sentences: index.passages,
-      documents: index.documents,
-      ranked: ranked.map((r) => ({ position: r.item, score: r.score })),
-      top: 3,
-      answering: (s) => answeringTags(s, run.asked, run.questionTerms),
-    });
-    return { run, hit: run.gold.unanswerable ? 0 : hitRank(run.gold, quotes), features: features({ ...run, weights }) };
+    let features = featureFunctions.get(run.index);
+    if (!features) featureFunctions.set(run.index, (features = featuresFor(run.index)));
+    const shown = (decision: DecisionModel) => rankAndQuote(run, { weights, decision }, 3, features);
+    const answered = shown(ANSWER_ALL);
+    return {
+      run,
+      hit: run.gold.unanswerable ? 0 : hitRank(run.gold, answered.selected),
+      relatedHit: run.gold.unanswerable ? 0 : hitRank(run.gold, shown(RELATE_ALL).selected),
+      features: answered.features,
+    };
   });
 }
 
 export interface Figures {
   answerable: number;
+  /** Answered, and a right quote first / among the first three. */
   r1: number;
   r3: number;
+  /** Whatever the verdict, a right quote first / among the first three shown (the answer's quotes, or the related passages). */
+  shown1: number;
+  shown3: number;
   /** Answerable questions not answered. */
   falseRefusals: number;
+  /** Answerable questions refused outright ("not in the articles"). */
+  refusedOutright: number;
   nearTopic: number;
   /** Near-topic unanswerables not given as answered. */
   nearTopicHeld: number;
@@ -120,11 +134,15 @@ export function figures(results: readonly Outcome[], verdictOf: (o: Outcome) => 
   const off = results.filter((o) => isOffTopic(o.run.gold));
   const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
   const answered = (o: Outcome) => verdictOf(o) === 'answered';
+  const shownHit = (o: Outcome) => ({ answered: o.hit, related: o.relatedHit, refused: 0 })[verdictOf(o)];
   return {
     answerable: answerable.length,
     r1: share(answerable.filter((o) => answered(o) && o.hit === 1).length, answerable.length),
     r3: share(answerable.filter((o) => answered(o) && o.hit >= 1).length, answerable.length),
+    shown1: share(answerable.filter((o) => shownHit(o) === 1).length, answerable.length),
+    shown3: share(answerable.filter((o) => shownHit(o) >= 1).length, answerable.length),
     falseRefusals: share(answerable.filter((o) => !answered(o)).length, answerable.length),
+    refusedOutright: share(answerable.filter((o) => verdictOf(o) === 'refused').length, answerable.length),
     nearTopic: near.length,
     nearTopicHeld: share(near.filter((o) => !answered(o)).length, near.length),
     offTopic: off.length,

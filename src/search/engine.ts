@@ -8,16 +8,16 @@
  */
 import { classifyQuestion, withoutWords, type Asked } from './answer-type.js';
 import { CANDIDATES, gatherCandidates } from './candidates.js';
-import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
+import type { DecisionFeatures, Verdict } from './decide.js';
 import { featuresFor } from './features.js';
-import { fuse, fuseByRelevance, type Ranked, type Weights } from './fusion.js';
 import type { SearchIndex } from './index-view.js';
-import { answeringTags, scoreCandidates, type Signals } from './signals.js';
+import { rankAndQuote, type Tuning } from './rank.js';
+import { scoreCandidates, type Signals } from './signals.js';
 import { TUNED } from './tuned.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail } from '../errors.js';
 import { queryTerms, termsOf } from '../lexical/terms.js';
-import { selectQuotes, type Quote } from '../quote/select.js';
+import type { Quote } from '../quote/select.js';
 import { keepVerbatim, type LiveCheck } from '../quote/verify.js';
 
 export const MAX_QUESTION_LENGTH = 1000;
@@ -53,11 +53,6 @@ export interface Explained extends Answer {
   timings: Timings;
 }
 
-export interface Tuning {
-  weights: Weights;
-  decision: DecisionModel;
-}
-
 export interface EngineOptions {
   /** The documents as they are now, for the verbatim check. */
   live: LiveCheck;
@@ -81,19 +76,12 @@ export function validateQuestion(raw: string): string {
 }
 
 export function createSearchEngine(index: SearchIndex, embedder: Embedder, options: EngineOptions): SearchEngine {
-  const { passages, lexical } = index;
-  const { weights, decision } = options.tuning ?? TUNED;
+  const { lexical } = index;
+  const tuning = options.tuning ?? TUNED;
   const features = featuresFor(index);
 
-  /** Up to `top` verified quotes from the ranking; stale documents are reported, their quotes never returned. */
-  async function quotesFrom(ranked: readonly Ranked<number>[], top: number, asked: Asked, questionTerms: ReadonlySet<string>): Promise<Quote[]> {
-    const selected = selectQuotes({
-      sentences: passages,
-      documents: index.documents,
-      ranked: ranked.map((r) => ({ position: r.item, score: r.score })),
-      top: top + SPARE_QUOTES,
-      answering: (s) => answeringTags(s, asked, questionTerms),
-    });
+  /** Up to `top` of the selected quotes that pass the verbatim check; stale documents are reported, their quotes never returned. */
+  async function verified(selected: Quote[], top: number): Promise<Quote[]> {
     const { kept, stale } = await keepVerbatim(selected, options.live);
     if (stale.length > 0) options.onStale?.(stale);
     return kept.slice(0, top);
@@ -123,13 +111,11 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const topicQuery = topic ? (await embedder.embed([topic]))[0] : undefined;
     const signalContext = { index, query: query!, lexicalHits, asked, questionTerms, ...(topicQuery ? { topicQuery } : {}) };
     const scored = scoreCandidates(signalContext, candidates);
-    const ranked = fuse(scored, weights);
-    const featuresOfBest = features({ candidates: scored, weights, terms, asked });
-    let verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, decision) : 'refused';
+    const ranking = rankAndQuote({ index, candidates: scored, asked, terms, questionTerms }, tuning, top + SPARE_QUOTES, features);
+    const { ranked, features: featuresOfBest } = ranking;
+    let verdict = ranking.verdict;
     const fuseMs = lap();
-    // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.
-    const shownRanking = verdict === 'related' ? fuseByRelevance(scored, weights) : ranked;
-    const shown = verdict === 'refused' ? [] : await quotesFrom(shownRanking, top, asked, questionTerms);
+    const shown = await verified(ranking.selected, top);
     // Every candidate quote failed the verbatim check: there is nothing honest to show.
     if (shown.length === 0) verdict = 'refused';
     const verifyMs = lap();

@@ -4,7 +4,7 @@
  * data, split and command that produced it; edit it only by re-running that.
  */
 import tuned from './tuned.json' with { type: 'json' };
-import type { Tuning } from './engine.js';
+import type { Tuning } from './rank.js';
 
 export interface Provenance {
   data: string;

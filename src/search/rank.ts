@@ -1,0 +1,64 @@
+/**
+ * The pure middle of every answer: the candidates' signals → the fused
+ * ranking → the verdict → the quotes to show, selected but not yet checked
+ * verbatim (that reads files, and stays in the engine). The engine and the
+ * fitting and ablation scripts (scripts/lib/gold-runs.ts) call this one
+ * function, so a figure fitted or measured there is what users get.
+ */
+import { selectQuotes, type Quote } from '../quote/select.js';
+import type { Asked } from './answer-type.js';
+import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
+import { featuresFor } from './features.js';
+import { fuse, fuseByRelevance, type Ranked, type Weights } from './fusion.js';
+import type { SearchIndex } from './index-view.js';
+import { answeringTags, type Signals } from './signals.js';
+
+export interface Tuning {
+  weights: Weights;
+  decision: DecisionModel;
+}
+
+export interface RankInput {
+  index: SearchIndex;
+  candidates: readonly { item: number; signals: Signals }[];
+  asked: Asked;
+  /** Query terms (question words dropped). */
+  terms: readonly string[];
+  /** The question's own terms, question words included. */
+  questionTerms: ReadonlySet<string>;
+}
+
+export interface Ranking {
+  verdict: Verdict;
+  features: DecisionFeatures;
+  /** Best first, under the tuned weights. */
+  ranked: Ranked<number>[];
+  /** Up to `count` quotes to show, best first (none when refused): those that answer, or for 'related' the closest passages. */
+  selected: Quote[];
+}
+
+/** The quotes a ranking yields, best first. */
+export function quotesOf({ index, asked, questionTerms }: RankInput, ranking: readonly Ranked<number>[], count: number): Quote[] {
+  return selectQuotes({
+    sentences: index.passages,
+    documents: index.documents,
+    ranked: ranking.map((r) => ({ position: r.item, score: r.score })),
+    top: count,
+    answering: (s) => answeringTags(s, asked, questionTerms),
+  });
+}
+
+/**
+ * Ranks, decides and selects. `features` is the index's feature function
+ * (featuresFor), passed in so a caller asking many questions builds it once.
+ */
+export function rankAndQuote(input: RankInput, tuning: Tuning, count: number, features = featuresFor(input.index)): Ranking {
+  const { candidates, asked, terms } = input;
+  const ranked = fuse(candidates, tuning.weights);
+  const featuresOfBest = features({ candidates, weights: tuning.weights, terms, asked });
+  const verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, tuning.decision) : 'refused';
+  if (verdict === 'refused') return { verdict, features: featuresOfBest, ranked, selected: [] };
+  // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.
+  const shown = verdict === 'related' ? fuseByRelevance(candidates, tuning.weights) : ranked;
+  return { verdict, features: featuresOfBest, ranked, selected: quotesOf(input, shown, count) };
+}
