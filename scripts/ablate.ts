@@ -10,11 +10,11 @@ import 'dotenv/config';
 import { buildLexicalData, lexicalIndex } from '../src/lexical/bm25.js';
 import { liveDocuments } from '../src/corpus/live.js';
 import type { DecisionModel } from '../src/search/decide.js';
-import { createSearchEngine, type SearchEngine } from '../src/search/engine.js';
+import { createSearchEngine } from '../src/search/engine.js';
 import type { Weights } from '../src/search/fusion.js';
 import type { SearchIndex } from '../src/search/index-view.js';
 import { TUNED } from '../src/search/tuned.js';
-import { byModel, figures, openConfiguredEngine, outcomes, runGold } from './lib/gold-runs.js';
+import { byModel, figures, openGold, outcomes, runGold } from './lib/gold-runs.js';
 
 interface Variant {
   name: string;
@@ -57,17 +57,23 @@ const VARIANTS: Variant[] = [
 
 const files = process.argv.slice(2);
 if (files.length === 0) throw new Error('usage: npm run ablate -- <gold file…>');
-const { engine, embedder, config } = await openConfiguredEngine();
+const gold = await openGold();
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-console.log('| variant | file | R@1 | R@3 | answerable not answered | near-topic not answered | off-topic refused |');
-console.log('|---|---|---|---|---|---|---|');
-for (const variant of VARIANTS) {
-  const view = variant.view ? variant.view(engine.index) : engine.index;
-  const over: SearchEngine = variant.view ? createSearchEngine(view, embedder, { live: liveDocuments(config.corpusDir) }) : engine;
-  const weights = { ...TUNED.weights, ...variant.weights };
-  const decision = variant.decision ?? TUNED.decision;
-  for (const file of files) {
-    const f = figures(outcomes(await runGold(over, [file]), weights), byModel(decision));
-    console.log(`| ${variant.name} | ${file.replace(/^.*\//, '')} | ${f.r1.toFixed(3)} | ${f.r3.toFixed(3)} | ${pct(f.falseRefusals)} | ${pct(f.nearTopicHeld)} | ${pct(f.offTopicRefused)} |`);
+console.log(
+  '| variant | file | R@1 | R@3 | shown first R@1 | shown first R@3 | answerable not answered | of them refused outright | near-topic not answered | off-topic refused |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const file of files) {
+  const engine = await gold.engineFor(file);
+  // Variants that only re-weigh or re-decide share one run of the questions: everything after it is pure.
+  const plain = await runGold(engine, [file]);
+  for (const variant of VARIANTS) {
+    const over = variant.view && createSearchEngine(variant.view(engine.index), gold.embedder, { live: liveDocuments(gold.configFor(file).corpusDir) });
+    const runs = over ? await runGold(over, [file]) : plain;
+    const f = figures(outcomes(runs, { ...TUNED.weights, ...variant.weights }), byModel(variant.decision ?? TUNED.decision));
+    console.log(
+      `| ${variant.name} | ${file.replace(/^.*\/gold\//, '')} | ${f.r1.toFixed(3)} | ${f.r3.toFixed(3)} | ${f.shown1.toFixed(3)} | ${f.shown3.toFixed(3)} | ` +
+        `${pct(f.falseRefusals)} | ${pct(f.refusedOutright)} | ${pct(f.nearTopicHeld)} | ${pct(f.offTopicRefused)} |`,
+    );
   }
 }

@@ -2,6 +2,8 @@
  * The composition root every front end shares (CLI, bot, bench): the model,
  * an index that is up to date with corpus/, and a search engine over them.
  */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from './config/env.js';
 import { problemOnly, QuotebotError } from './errors.js';
 import { readChanged } from './corpus/read.js';
@@ -21,6 +23,16 @@ export interface Hooks {
   onProgress?: (done: number, total: number) => void;
   /** Documents whose quotes failed the verbatim check (edited since they were indexed): they need re-indexing. */
   onStale?: (docs: string[]) => void;
+}
+
+/**
+ * A gold file that sits beside a corpus/ folder of its own (tests/gold/squad2) is asked of that
+ * corpus, indexed under INDEX_DIR/eval/<its folder>; any other is asked of the configured corpus.
+ */
+export function configForGold(config: Config, goldFile: string): Config {
+  const folder = dirname(resolve(goldFile));
+  const corpusDir = join(folder, 'corpus');
+  return existsSync(corpusDir) ? { ...config, corpusDir, indexDir: join(config.indexDir, 'eval', basename(folder)) } : config;
 }
 
 export function openEmbedder(config: Config): Promise<Embedder> {

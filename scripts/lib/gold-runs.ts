@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { copySotu } from '../bench.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config/env.js';
 import type { Embedder } from '../../src/embed/embedder.js';
-import { openEmbedder, openEngine } from '../../src/open.js';
+import { configForGold, openEmbedder, openEngine } from '../../src/open.js';
 import type { Asked } from '../../src/search/answer-type.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
 import type { SearchEngine } from '../../src/search/engine.js';
@@ -36,6 +36,22 @@ export async function openConfiguredEngine(env: Record<string, string | undefine
   const config = loadConfig(env);
   const embedder = await openEmbedder(config);
   return { engine: await openEngine(config, embedder, { onMessage: (l) => console.error(l) }), embedder, config };
+}
+
+/** The model once, and for each gold file the engine over the corpus it is asked of (configForGold), one per corpus. */
+export async function openGold(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(env);
+  const embedder = await openEmbedder(config);
+  const engines = new Map<string, Promise<SearchEngine>>();
+  return {
+    embedder,
+    configFor: (file: string) => configForGold(config, file),
+    engineFor(file: string): Promise<SearchEngine> {
+      const asked = configForGold(config, file);
+      if (!engines.has(asked.corpusDir)) engines.set(asked.corpusDir, openEngine(asked, embedder, { onMessage: (l) => console.error(l) }));
+      return engines.get(asked.corpusDir)!;
+    },
+  };
 }
 
 /**

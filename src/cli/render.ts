@@ -104,11 +104,12 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 function groupTable(heading: string, groups: readonly { group: string; summary: EvalSummary }[]): string[] {
   const cell = (n: number, value: string) => (n === 0 ? '—' : value);
   return [
-    `| ${heading} | answerable | R@1 | R@3 | not answered | unanswerable | not answered | refused |`,
-    '|---|---|---|---|---|---|---|---|',
+    `| ${heading} | answerable | R@1 | R@3 | shown first R@1 | not answered | refused outright | unanswerable | not answered | refused |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...groups.map(({ group, summary: s }) =>
       `| ${group} | ${s.answerable} | ${cell(s.answerable, s.recallAt1.toFixed(2))} | ${cell(s.answerable, s.recallAt3.toFixed(2))} | ` +
-        `${cell(s.answerable, pct(s.falseAbstention))} | ${s.unanswerable} | ${cell(s.unanswerable, pct(s.abstention))} | ${cell(s.unanswerable, pct(s.refused))} |`,
+        `${cell(s.answerable, s.shownAt1.toFixed(2))} | ${cell(s.answerable, pct(s.falseAbstention))} | ${cell(s.answerable, pct(s.refusedOutright))} | ` +
+        `${s.unanswerable} | ${cell(s.unanswerable, pct(s.abstention))} | ${cell(s.unanswerable, pct(s.refused))} |`,
     ),
   ];
 }
@@ -124,8 +125,9 @@ export function renderEval(file: string, { summary: s, byType, byStyle }: EvalRe
   const labelled = (groups: EvalReport['byType']) => groups.length > 1 || groups[0]?.group !== 'unlabelled';
   return [
     `${file}: ${s.questions} questions (${s.answerable} answerable, ${s.unanswerable} unanswerable)`,
-    `R@1 ${s.recallAt1.toFixed(3)}  R@3 ${s.recallAt3.toFixed(3)}  MRR ${s.mrr.toFixed(3)}`,
+    `R@1 ${s.recallAt1.toFixed(3)}  R@3 ${s.recallAt3.toFixed(3)}  MRR ${s.mrr.toFixed(3)}  shown first R@1 ${s.shownAt1.toFixed(3)}  R@3 ${s.shownAt3.toFixed(3)}`,
     `unanswerable not answered ${pct(s.abstention)} (refused ${pct(s.refused)})  answerable not answered ${pct(s.falseAbstention)} ` +
+      `(refused outright ${pct(s.refusedOutright)}) ` +
       `(right quote among the related passages: ${pct(s.relatedHit)} of answerable)  non-verbatim ${s.nonVerbatim}`,
     ...(labelled(byType) ? ['', ...groupTable('type', byType)] : []),
     ...(labelled(byStyle) ? ['', ...groupTable('style', byStyle)] : []),

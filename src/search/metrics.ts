@@ -20,15 +20,21 @@ export interface EvalSummary {
   questions: number;
   answerable: number;
   unanswerable: number;
+  /** Answered, and a right quote first / among the first three. */
   recallAt1: number;
   recallAt3: number;
   mrr: number;
+  /** Whatever the verdict, a right quote first / among the first three shown: the answer's quotes, or the related passages. */
+  shownAt1: number;
+  shownAt3: number;
   /** Share of unanswerable questions not given as answered (verdict related or refused). */
   abstention: number;
   /** Share of unanswerable questions refused outright (verdict refused). */
   refused: number;
   /** Share of answerable questions not given as answered. */
   falseAbstention: number;
+  /** Share of answerable questions refused outright ("not in the articles"). */
+  refusedOutright: number;
   /** Share of answerable questions given as "related" whose closest passages still hold a right quote (shown, marked as not an answer). */
   relatedHit: number;
   nonVerbatim: number;
@@ -89,6 +95,7 @@ export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
   const unanswerable = results.filter((r) => r.gold.unanswerable);
   const rankOf = (r: ScoredAnswer) => (r.answered ? hitRank(r.gold, r.quotes) : 0);
   const ranks = answerable.map(rankOf);
+  const shownRanks = answerable.map((r) => hitRank(r.gold, r.answered ? r.quotes : r.related));
   const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
   return {
     questions: results.length,
@@ -97,9 +104,12 @@ export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
     recallAt1: share(ranks.filter((r) => r === 1).length, answerable.length),
     recallAt3: share(ranks.filter((r) => r >= 1 && r <= 3).length, answerable.length),
     mrr: share(ranks.reduce((s, r) => s + (r > 0 ? 1 / r : 0), 0), answerable.length),
+    shownAt1: share(shownRanks.filter((r) => r === 1).length, answerable.length),
+    shownAt3: share(shownRanks.filter((r) => r >= 1 && r <= 3).length, answerable.length),
     abstention: share(unanswerable.filter((r) => !r.answered).length, unanswerable.length),
     refused: share(unanswerable.filter((r) => r.verdict === 'refused').length, unanswerable.length),
     falseAbstention: share(answerable.filter((r) => !r.answered).length, answerable.length),
+    refusedOutright: share(answerable.filter((r) => r.verdict === 'refused').length, answerable.length),
     relatedHit: share(answerable.filter((r) => r.verdict === 'related' && hitRank(r.gold, r.related) > 0).length, answerable.length),
     nonVerbatim: results.reduce((s, r) => s + r.nonVerbatim, 0),
     misses: results
