@@ -121,7 +121,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
 
   const engine = await openEngine(config, embedder);
   const totals: number[] = [];
-  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], fuse: [] as number[], verify: [] as number[] };
+  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], align: [] as number[], fuse: [] as number[], verify: [] as number[] };
   for (let i = 0; i < options.queries; i++) {
     const start = performance.now();
     const { timings } = await engine.explain(QUESTIONS[i % QUESTIONS.length]!);
@@ -129,6 +129,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
     parts.embed.push(timings.embedMs);
     parts.vector.push(timings.vectorMs);
     parts.lexical.push(timings.lexicalMs);
+    parts.align.push(timings.alignMs);
     parts.fuse.push(timings.fuseMs);
     parts.verify.push(timings.verifyMs);
   }

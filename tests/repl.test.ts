@@ -43,7 +43,12 @@ function session(argv: string[] = ['ask', '--json'], model = embedder) {
     screen()
       .split(/\r?\n/)
       .filter((line) => line.startsWith('{"question"'))
-      .map((line) => JSON.parse(line) as { question: string; quotes: { text: string; doc: string; start: number; end: number }[] });
+      .map((line) => {
+        type Shown = { text: string; doc: string; start: number; end: number }[];
+        const answer = JSON.parse(line) as { question: string; quotes: Shown; related: Shown };
+        // What the reader was shown, answer or closest passages.
+        return { ...answer, shown: answer.quotes.length > 0 ? answer.quotes : answer.related };
+      });
   const errors = () => running.stderr().split('\n').filter((line) => line.startsWith('error: '));
   return {
     type: (keysPressed: string) => keys.write(keysPressed),
@@ -79,12 +84,14 @@ describe('interactive ask', () => {
     expect(repl.raw()).toContain('\u001b[1m\u001b[4m4,529\u001b[24m\u001b[22m');
     repl.type(':json\r');
     await repl.ask(questions[0]!);
-    expect(repl.answers()).toEqual([JSON.parse((await cli(['ask', '--json', questions[0]!], env, '', embedder)).stdout)]);
+    const oneShot = JSON.parse((await cli(['ask', '--json', questions[0]!], env, '', embedder)).stdout) as { quotes: unknown[]; related: unknown[] };
+    expect(repl.answers()).toEqual([{ ...oneShot, shown: oneShot.quotes.length > 0 ? oneShot.quotes : oneShot.related }]);
     repl.type(CTRL_D);
     const result = await repl.done;
     expect(result.code).toBe(0);
-    // The model embedded the questions and nothing else: no build, the index read once at the start.
-    expect(model.calls).toEqual([...questions, questions[0]]);
+    // The model ran on the questions (and the passages each is aligned with), and built nothing: the index was read once at the start.
+    expect(model.calls).toEqual([]);
+    expect(model.wordCalls.filter((text) => questions.includes(text))).toEqual([...questions, questions[0]]);
     expect(result.stderr).not.toMatch(/building|updating/i);
   });
 
@@ -223,7 +230,7 @@ describe('interactive ask', () => {
     for (const name of await readdir(corpusDir)) await utimes(join(corpusDir, name), time, time);
     const repl = session();
     await repl.ask(question);
-    const [before] = repl.answers()[0]!.quotes;
+    const [before] = repl.answers()[0]!.shown;
     expect(before!.text).toContain('4,529');
     const file = join(corpusDir, before!.doc);
     await writeFile(file, (await readFile(file, 'utf8')).replace('4,529', '9,999'));
@@ -231,7 +238,7 @@ describe('interactive ask', () => {
     await repl.ask(question);
     await eventually(() => /changed 1/.test(repl.stderr()), 'the re-index report');
     await repl.ask(question);
-    const after = repl.answers()[2]!.quotes.find((q) => q.start === before!.start)!;
+    const after = repl.answers()[2]!.shown.find((q) => q.start === before!.start)!;
     expect(after.text).toBe(before!.text.replace('4,529', '9,999'));
     expect((await readFile(file, 'utf8')).slice(after.start, after.end)).toBe(after.text);
     // Withheld once, re-read once: the third answer raised nothing more.
@@ -244,12 +251,12 @@ describe('interactive ask', () => {
     const repl = session();
     const question = 'Who repainted the Belgrade Theatre foyer?';
     await repl.ask(question);
-    expect(repl.answers()[0]!.quotes.map((q) => q.doc)).not.toContain('foyer.txt');
+    expect(repl.answers()[0]!.shown.map((q) => q.doc)).not.toContain('foyer.txt');
     await writeFile(join(corpusDir, 'foyer.txt'), 'Volunteers repainted the Belgrade Theatre foyer in a single weekend.\n');
     expect((await cli(['index'], env, '', embedder)).code).toBe(0);
     await eventually(() => repl.stderr().includes('The index was updated: answering from the new one.'), 'the switch to the new index');
     await repl.ask(question);
-    expect(repl.answers()[1]!.quotes.map((q) => q.doc)).toContain('foyer.txt');
+    expect(repl.answers()[1]!.shown.map((q) => q.doc)).toContain('foyer.txt');
     repl.type(CTRL_D);
     await repl.done;
   });

@@ -11,6 +11,7 @@ import { copySotu } from '../bench.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config/env.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { configForGold, openEmbedder, openEngine } from '../../src/open.js';
+import type { Alignment } from '../../src/search/align.js';
 import type { Asked } from '../../src/search/answer-type.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
 import type { SearchEngine } from '../../src/search/engine.js';
@@ -30,6 +31,7 @@ export interface GoldRun {
   terms: string[];
   questionTerms: Set<string>;
   candidates: { item: number; signals: Signals }[];
+  alignment: Alignment;
 }
 
 export async function openConfiguredEngine(env: Record<string, string | undefined> = process.env): Promise<{ engine: SearchEngine; embedder: Embedder; config: Config }> {
@@ -79,7 +81,8 @@ export async function runGold(engine: SearchEngine, files: readonly string[]): P
         asked: explained.asked,
         terms: queryTerms(gold.q),
         questionTerms: new Set(termsOf(gold.q)),
-        candidates: explained.ranking.map((r) => ({ item: r.position, signals: r.signals })),
+        candidates: explained.candidates,
+        alignment: { mean: explained.features.alignment, weakest: explained.features.weakestWord },
       });
     }
   }
@@ -139,6 +142,8 @@ export interface Figures {
   offTopic: number;
   /** Off-topic questions refused outright. */
   offTopicRefused: number;
+  /** Off-topic questions answered: an unrelated quote shown as the answer. */
+  offTopicAnswered: number;
 }
 
 const isOffTopic = (g: GoldQuestion) => g.unanswerable === true && g.style === 'off-topic';
@@ -163,6 +168,7 @@ export function figures(results: readonly Outcome[], verdictOf: (o: Outcome) => 
     nearTopicHeld: share(near.filter((o) => !answered(o)).length, near.length),
     offTopic: off.length,
     offTopicRefused: share(off.filter((o) => verdictOf(o) === 'refused').length, off.length),
+    offTopicAnswered: share(off.filter(answered).length, off.length),
   };
 }
 

@@ -86,6 +86,8 @@ export function benchEmbedder(real: Embedder, vectors: Map<string, Float32Array>
   return {
     id: real.id,
     dims,
+    // Questions are the model's own: only the copies of sentences need made-up vectors.
+    embedWords: (text) => real.embedWords(text),
     async embed(texts, onProgress, onVectors) {
       const out: Float32Array[] = [];
       const SLICE = 4096;

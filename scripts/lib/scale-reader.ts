@@ -121,7 +121,7 @@ async function main(corpusDir: string, indexDir: string, queries: number, probeC
   // paths not yet compiled); its repeats show the steady state. Both are in the p95; they are also reported apart.
   const firstAsks: number[] = [];
   const repeats: number[] = [];
-  const stages: Record<keyof Timings, number[]> = { embedMs: [], vectorMs: [], lexicalMs: [], fuseMs: [], verifyMs: [] };
+  const stages: Record<keyof Timings, number[]> = { embedMs: [], vectorMs: [], lexicalMs: [], alignMs: [], fuseMs: [], verifyMs: [] };
   for (let i = 0; i < queries + WARM_UP; i++) {
     const started = performance.now();
     const { timings } = await engine.explain(ARCHIVE_QUESTIONS[i % ARCHIVE_QUESTIONS.length]!);

@@ -9,6 +9,7 @@ import { DEFAULT_MODEL } from '../config/env.js';
 import { loadEncoder, modelFile, type Precision } from './encoder.js';
 import { cachedFileHash } from './file-hash.js';
 import { prepareModel } from './prepare-model.js';
+import type { WordStates } from './words.js';
 import { embedInWorkers } from './worker-pool.js';
 
 export interface Embedder {
@@ -20,6 +21,8 @@ export interface Embedder {
    * (input indices and their vectors, in any order), so a caller can use them before the rest exist.
    */
   embed(texts: readonly string[], onProgress?: (done: number) => void, onVectors?: OnVectors): Promise<Float32Array[]>;
+  /** One text's vector (as embed gives it) and its words' contextual vectors, from the same run of the model. */
+  embedWords(text: string): Promise<{ vector: Float32Array; words: WordStates }>;
 }
 
 export type OnVectors = (indices: number[], vectors: Float32Array[]) => void;
@@ -57,5 +60,6 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
       }
       return vectors;
     },
+    embedWords: (text) => encoder.encodeWords(text),
   };
 }

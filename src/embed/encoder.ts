@@ -17,6 +17,7 @@
 import { join } from 'node:path';
 import { fail, oneLine } from '../errors.js';
 import { meanPoolNormalized } from './pooling.js';
+import { wordStates, type WordStates } from './words.js';
 
 export type Precision = 'int8' | 'fp32';
 
@@ -31,6 +32,8 @@ export interface EncoderOptions {
 export interface Encoder {
   readonly dims: number;
   encode(text: string): Promise<Float32Array>;
+  /** The same run as encode, also keeping each word's contextual vector (words.ts). */
+  encodeWords(text: string): Promise<{ vector: Float32Array; words: WordStates }>;
 }
 
 interface Encoded {
@@ -38,7 +41,9 @@ interface Encoded {
   attention_mask: { data: BigInt64Array };
   token_type_ids?: { data: BigInt64Array };
 }
-type Tokenizer = (text: string, options: { truncation: boolean }) => Encoded;
+type Tokenizer = ((text: string, options: { truncation: boolean }) => Encoded) & {
+  model: { convert_ids_to_tokens(ids: number[]): string[] };
+};
 
 export function modelFile(options: Pick<EncoderOptions, 'modelsDir' | 'model' | 'precision'>): string {
   return join(options.modelsDir, options.model, 'onnx', options.precision === 'int8' ? 'model_quantized.onnx' : 'model.onnx');
@@ -67,7 +72,7 @@ export async function loadEncoder(options: EncoderOptions): Promise<Encoder> {
   const wantsTypeIds = session.inputNames.includes('token_type_ids');
   const output = session.outputNames[0]!;
 
-  const encode = async (text: string): Promise<Float32Array> => {
+  const run = async (text: string) => {
     const encoded = tokenizer(text, { truncation: true });
     const shape = encoded.input_ids.dims;
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
@@ -79,8 +84,18 @@ export async function loadEncoder(options: EncoderOptions): Promise<Encoder> {
     }
     const result = (await session.run(feeds))[output]!;
     const [, tokens, dims] = result.dims as [number, number, number];
-    return meanPoolNormalized(result.data as Float32Array, tokens, dims);
+    const hidden = result.data as Float32Array;
+    return { hidden, tokens, dims, ids: encoded.input_ids.data };
+  };
+  const encode = async (text: string): Promise<Float32Array> => {
+    const { hidden, tokens, dims } = await run(text);
+    return meanPoolNormalized(hidden, tokens, dims);
+  };
+  const encodeWords = async (text: string) => {
+    const { hidden, tokens, dims, ids } = await run(text);
+    const pieces = tokenizer.model.convert_ids_to_tokens(Array.from(ids, Number));
+    return { vector: meanPoolNormalized(hidden, tokens, dims), words: wordStates(pieces, hidden, dims) };
   };
   const dims = (await encode('dimension probe')).length;
-  return { dims, encode };
+  return { dims, encode, encodeWords };
 }

@@ -29,10 +29,19 @@ export interface DecisionFeatures {
   missingRarity: number;
   /** How far the best candidate's fused score stands above the second's (z-score units): a clear winner or a crowd. */
   margin: number;
+  /** Soft alignment (align.ts) of the question with the closest passages by meaning: the best of them. */
+  alignment: number;
+  /** The same passages' best "weakest word" alignment: how well the question's least-covered word is met. */
+  weakestWord: number;
+  /** 1 when the question asks for a kind of value (a number, a date, a person…), else 0. */
+  asksValue: number;
+  /** passageCoverage and weakestWord again, for questions that ask for a value only (0 otherwise): a typed and an untyped question may need the passage to cover them differently. */
+  typedCoverage: number;
+  typedWeakest: number;
 }
 
 export const FEATURE_NAMES = [
-  'topDense', 'bestParagraph', 'documentCoverage', 'passageCoverage', 'typeOk', 'typeFound', 'missingRarity', 'margin',
+  'topDense', 'bestParagraph', 'documentCoverage', 'passageCoverage', 'typeOk', 'typeFound', 'missingRarity', 'margin', 'alignment', 'weakestWord', 'asksValue', 'typedCoverage', 'typedWeakest',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 

@@ -8,13 +8,15 @@
  */
 import { classifyQuestion, withoutWords, type Asked } from './answer-type.js';
 import { CANDIDATES, gatherCandidates } from './candidates.js';
-import type { DecisionFeatures, Verdict } from './decide.js';
+import { ALIGNED_PASSAGES, alignment, type Alignment } from './align.js';
+import { idf, type DecisionFeatures, type Verdict } from './decide.js';
 import { featuresFor } from './features.js';
 import type { SearchIndex } from './index-view.js';
 import { rankAndQuote, type Tuning } from './rank.js';
 import { scoreCandidates, type Signals } from './signals.js';
 import { TUNED } from './tuned.js';
 import type { Embedder } from '../embed/embedder.js';
+import type { WordStates } from '../embed/words.js';
 import { fail } from '../errors.js';
 import { queryTerms, termsOf } from '../lexical/terms.js';
 import type { Quote } from '../quote/select.js';
@@ -39,6 +41,8 @@ export interface Timings {
   embedMs: number;
   vectorMs: number;
   lexicalMs: number;
+  /** Running the model over the closest passages for the soft alignment (align.ts). */
+  alignMs: number;
   /** Signals, fusion, the verdict and quote selection. */
   fuseMs: number;
   /** Reading the live documents for the verbatim check. */
@@ -50,6 +54,8 @@ export interface Explained extends Answer {
   features: DecisionFeatures;
   /** Best-first candidates (before quote selection), for evaluation and debugging. */
   ranking: { position: number; score: number; signals: Signals }[];
+  /** The same candidates as gathered, the order rankAndQuote takes them in (scripts/lib/gold-runs.ts re-ranks them). */
+  candidates: { item: number; signals: Signals }[];
   timings: Timings;
 }
 
@@ -76,9 +82,32 @@ export function validateQuestion(raw: string): string {
 }
 
 export function createSearchEngine(index: SearchIndex, embedder: Embedder, options: EngineOptions): SearchEngine {
-  const { lexical } = index;
+  const { lexical, passages } = index;
   const tuning = options.tuning ?? TUNED;
   const features = featuresFor(index);
+
+  const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
+
+  /**
+   * The question's soft alignment with the ALIGNED_PASSAGES closest candidates by meaning, the best of
+   * them. Chosen by cosine alone, so the figure does not move with the fusion weights a fit tries.
+   */
+  async function alignWithClosest(questionWords: WordStates, terms: readonly string[], scored: readonly { item: number; signals: Signals }[]): Promise<Alignment> {
+    const asked = new Set(terms);
+    const weightOf = (word: string) => {
+      const [term] = termsOf(word);
+      return term !== undefined && asked.has(term) ? weight(term) : undefined;
+    };
+    const closest = [...scored].sort((a, b) => b.signals.dense - a.signals.dense).slice(0, ALIGNED_PASSAGES);
+    const best: Alignment = { mean: 0, weakest: 0 };
+    for (const { item } of closest) {
+      const { words } = await embedder.embedWords(passages.at(item)!.text);
+      const { mean, weakest } = alignment(questionWords, words, weightOf);
+      best.mean = Math.max(best.mean, mean);
+      best.weakest = Math.max(best.weakest, weakest);
+    }
+    return best;
+  }
 
   /** Up to `top` of the selected quotes that pass the verbatim check; stale documents are reported, their quotes never returned. */
   async function verified(selected: Quote[], top: number): Promise<Quote[]> {
@@ -96,22 +125,24 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
       mark = now;
       return ms;
     };
-    const [query] = await embedder.embed([question]);
+    const { vector: query, words: questionWords } = await embedder.embedWords(question);
     const embedMs = lap();
     const terms = queryTerms(question);
     const questionTerms = new Set(termsOf(question));
     const lexicalHits = lexical.search(terms, CANDIDATES);
     const lexicalMs = lap();
-    const candidates = gatherCandidates(index, query!, lexicalHits);
+    const candidates = gatherCandidates(index, query, lexicalHits);
     const vectorMs = lap();
     const asked = classifyQuestion(question);
     // "What did <speaker> say about <topic>": that speaker's sentences are also matched on the topic alone (signals.ts).
     const topic = asked.speaker ? withoutWords(question, asked.speaker) : undefined;
     // Embedded on its own, not batched with the question: a batch would shift both int8 vectors.
     const topicQuery = topic ? (await embedder.embed([topic]))[0] : undefined;
-    const signalContext = { index, query: query!, lexicalHits, asked, questionTerms, ...(topicQuery ? { topicQuery } : {}) };
+    const signalContext = { index, query, lexicalHits, asked, questionTerms, ...(topicQuery ? { topicQuery } : {}) };
     const scored = scoreCandidates(signalContext, candidates);
-    const ranking = rankAndQuote({ index, candidates: scored, asked, terms, questionTerms }, tuning, top + SPARE_QUOTES, features);
+    const alignment = await alignWithClosest(questionWords, terms, scored);
+    const alignMs = lap();
+    const ranking = rankAndQuote({ index, candidates: scored, asked, terms, questionTerms, alignment }, tuning, top + SPARE_QUOTES, features);
     const { ranked, features: featuresOfBest } = ranking;
     let verdict = ranking.verdict;
     const fuseMs = lap();
@@ -128,7 +159,8 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
       asked,
       features: featuresOfBest,
       ranking: ranked.map((r) => ({ position: r.item, score: r.score, signals: r.signals })),
-      timings: { embedMs, vectorMs, lexicalMs, fuseMs, verifyMs },
+      candidates: scored,
+      timings: { embedMs, vectorMs, lexicalMs, alignMs, fuseMs, verifyMs },
     };
   }
 

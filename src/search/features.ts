@@ -4,13 +4,14 @@
  */
 import { termsOf } from '../lexical/terms.js';
 import { ANSWERED_BY, type Asked } from './answer-type.js';
+import type { Alignment } from './align.js';
 import { idf, weightedCoverage, type DecisionFeatures } from './decide.js';
 import { fuseByRelevance, type Weights } from './fusion.js';
 import type { SearchIndex } from './index-view.js';
 import { paragraphSpan, type Signals } from './signals.js';
 
 const NONE: DecisionFeatures = {
-  topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0, typeFound: 0, missingRarity: 0, margin: 0,
+  topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0, typeFound: 0, missingRarity: 0, margin: 0, alignment: 0, weakestWord: 0, asksValue: 0, typedCoverage: 0, typedWeakest: 0,
 };
 
 /** How many of the most relevant passages may hold the asked value for the question to count as typed-and-found. */
@@ -22,6 +23,8 @@ export interface FeatureInput {
   /** Query terms (question words dropped). */
   terms: readonly string[];
   asked: Asked;
+  /** The question's soft alignment with its closest passages (align.ts), computed where the model is. */
+  alignment: Alignment;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface FeatureInput {
 export function featuresFor(index: SearchIndex): (input: FeatureInput) => DecisionFeatures {
   const { passages, lexical } = index;
   const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
-  return ({ candidates, weights, terms, asked }) => {
+  return ({ candidates, weights, terms, asked, alignment }) => {
     const ranked = fuseByRelevance(candidates, weights);
     const best = ranked[0];
     if (!best) return NONE;
@@ -46,15 +49,22 @@ export function featuresFor(index: SearchIndex): (input: FeatureInput) => Decisi
       const { text, context } = passages.at(i)!;
       termsOf(`${text} ${context}`).forEach((t) => paragraphTerms.add(t));
     }
+    const asksValue = ANSWERED_BY[asked.type] ? 1 : 0;
+    const passageCoverage = weightedCoverage(terms, weight, (t) => paragraphTerms.has(t));
     return {
       topDense: Math.max(...ranked.map((r) => r.signals.dense)),
       bestParagraph: best.signals.paragraph,
       documentCoverage: weightedCoverage(terms, weight, (t) => lexical.occursBetween(t, docFirst, docEnd)),
-      passageCoverage: weightedCoverage(terms, weight, (t) => paragraphTerms.has(t)),
+      passageCoverage,
       typeOk: holds === false ? 0 : 1,
       typeFound: holds === true ? 1 : 0,
       missingRarity: Math.max(0, ...terms.filter((t) => !paragraphTerms.has(t)).map(weight)) / weight('\u0000'),
       margin: best.score - (ranked[1]?.score ?? best.score),
+      alignment: alignment.mean,
+      weakestWord: alignment.weakest,
+      asksValue,
+      typedCoverage: asksValue * passageCoverage,
+      typedWeakest: asksValue * alignment.weakest,
     };
   };
 }

@@ -6,6 +6,7 @@
  * function, so a figure fitted or measured there is what users get.
  */
 import { selectQuotes, type Quote } from '../quote/select.js';
+import type { Alignment } from './align.js';
 import type { Asked } from './answer-type.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
 import { featuresFor } from './features.js';
@@ -20,12 +21,15 @@ export interface Tuning {
 
 export interface RankInput {
   index: SearchIndex;
+  /** In the order they were gathered: z-scores summed in another order differ in the last bits. */
   candidates: readonly { item: number; signals: Signals }[];
   asked: Asked;
   /** Query terms (question words dropped). */
   terms: readonly string[];
   /** The question's own terms, question words included. */
   questionTerms: ReadonlySet<string>;
+  /** Its soft alignment with the closest passages (align.ts): the one decision input that needs the model. */
+  alignment: Alignment;
 }
 
 export interface Ranking {
@@ -53,9 +57,9 @@ export function quotesOf({ index, asked, questionTerms }: RankInput, ranking: re
  * (featuresFor), passed in so a caller asking many questions builds it once.
  */
 export function rankAndQuote(input: RankInput, tuning: Tuning, count: number, features = featuresFor(input.index)): Ranking {
-  const { candidates, asked, terms } = input;
+  const { candidates, asked, terms, alignment } = input;
   const ranked = fuse(candidates, tuning.weights);
-  const featuresOfBest = features({ candidates, weights: tuning.weights, terms, asked });
+  const featuresOfBest = features({ candidates, weights: tuning.weights, terms, asked, alignment });
   const verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, tuning.decision) : 'refused';
   if (verdict === 'refused') return { verdict, features: featuresOfBest, ranked, selected: [] };
   // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.
