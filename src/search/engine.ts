@@ -9,8 +9,8 @@
 import { classifyQuestion, withoutWords, type Asked } from './answer-type.js';
 import { CANDIDATES, gatherCandidates } from './candidates.js';
 import { ALIGNED_PASSAGES, alignment, type Alignment } from './align.js';
-import { idf, type DecisionFeatures, type Verdict } from './decide.js';
-import { featuresFor } from './features.js';
+import type { DecisionFeatures, Verdict } from './decide.js';
+import { featuresFor, termWeight } from './features.js';
 import type { SearchIndex } from './index-view.js';
 import { rankAndQuote, type Tuning } from './rank.js';
 import { scoreCandidates, type Signals } from './signals.js';
@@ -86,7 +86,7 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
   const tuning = options.tuning ?? TUNED;
   const features = featuresFor(index);
 
-  const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
+  const weight = termWeight(index);
 
   /**
    * The question's soft alignment with the ALIGNED_PASSAGES closest candidates by meaning, the best of

@@ -33,9 +33,14 @@ export interface FeatureInput {
  * signal left out): "How old is <a councillor>?" must be judged on the
  * passages about the councillor, not on the one sentence that holds any age.
  */
+/** A term's IDF over the index's passages: what coverage and soft alignment weigh a question's words by. */
+export function termWeight({ lexical }: Pick<SearchIndex, 'lexical'>): (term: string) => number {
+  return (t) => idf(lexical.documentFrequency(t), lexical.passageCount);
+}
+
 export function featuresFor(index: SearchIndex): (input: FeatureInput) => DecisionFeatures {
   const { passages, lexical } = index;
-  const weight = (t: string) => idf(lexical.documentFrequency(t), lexical.passageCount);
+  const weight = termWeight(index);
   return ({ candidates, weights, terms, asked, alignment }) => {
     const ranked = fuseByRelevance(candidates, weights);
     const best = ranked[0];
