@@ -293,7 +293,7 @@ if (write) {
       command: `npm run fit -- ${args.join(' ')}`,
       method:
         `fusion weights by grid search (R@1 + R@3), verdict by two logistic regressions (on-topic: the highest threshold keeping ${pct(ON_TOPIC_KEPT)} ` +
-        `of the questions about the corpus; answers: limits ${JSON.stringify(ANSWER_LIMITS)} first, then the least cost ${JSON.stringify(COSTS)}); ` +
+        `of the answerable questions in each domain; off-topic questions weigh ${OFF_TOPIC_WEIGHT}× in the answers model, SQuAD ${SQUAD_SHARE} of the fit; answers: limits ${JSON.stringify(ANSWER_LIMITS)} first, then the least cost ${JSON.stringify(COSTS)}); ` +
         `${FOLDS}-fold CV: ${show(cv)}`,
       fittedAt: new Date().toISOString().slice(0, 10),
     },
