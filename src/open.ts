@@ -35,6 +35,16 @@ export function configForGold(config: Config, goldFile: string): Config {
   return existsSync(corpusDir) ? { ...config, corpusDir, indexDir: join(config.indexDir, 'eval', basename(folder)) } : config;
 }
 
+/** For each gold file, the configuration it is asked under (configForGold) and an engine over it: one per corpus, opened on first use. */
+export function goldEngines(config: Config, embedder: Embedder, hooks: Hooks = {}): (goldFile: string) => { config: Config; engine: Promise<SearchEngine> } {
+  const engines = new Map<string, Promise<SearchEngine>>();
+  return (goldFile) => {
+    const asked = configForGold(config, goldFile);
+    if (!engines.has(asked.corpusDir)) engines.set(asked.corpusDir, openEngine(asked, embedder, hooks));
+    return { config: asked, engine: engines.get(asked.corpusDir)! };
+  };
+}
+
 export function openEmbedder(config: Config): Promise<Embedder> {
   return createEmbedder({
     model: config.embedModel,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { copySotu } from '../bench.js';
 import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config/env.js';
 import type { Embedder } from '../../src/embed/embedder.js';
-import { configForGold, openEmbedder, openEngine } from '../../src/open.js';
+import { goldEngines, openEmbedder, openEngine } from '../../src/open.js';
 import type { Alignment } from '../../src/search/align.js';
 import type { Asked } from '../../src/search/answer-type.js';
 import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
@@ -44,15 +44,11 @@ export async function openConfiguredEngine(env: Record<string, string | undefine
 export async function openGold(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env);
   const embedder = await openEmbedder(config);
-  const engines = new Map<string, Promise<SearchEngine>>();
+  const askedOf = goldEngines(config, embedder, { onMessage: (l) => console.error(l) });
   return {
     embedder,
-    configFor: (file: string) => configForGold(config, file),
-    engineFor(file: string): Promise<SearchEngine> {
-      const asked = configForGold(config, file);
-      if (!engines.has(asked.corpusDir)) engines.set(asked.corpusDir, openEngine(asked, embedder, { onMessage: (l) => console.error(l) }));
-      return engines.get(asked.corpusDir)!;
-    },
+    configFor: (file: string) => askedOf(file).config,
+    engineFor: (file: string) => askedOf(file).engine,
   };
 }
 

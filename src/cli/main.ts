@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../config/env.js';
 import { readCorpus } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
-import { configForGold, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
+import { goldEngines, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
 import { parseGold, summarise, summariseBy, type ScoredAnswer } from '../search/metrics.js';
 import { progressHooks } from './progress.js';
@@ -167,13 +167,11 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .option('--misses', 'also list each question not answered right (not for the frozen test split while tuning)')
     .action(async (files: string[], options: { json?: boolean; misses?: boolean }) => {
       const { config, embedder, hooks } = await prepare();
-      // One engine per corpus asked: a gold file with a corpus of its own (configForGold) gets its own index.
-      const engines = new Map<string, Promise<SearchEngine>>();
+      const askedOf = goldEngines(config, embedder, hooks);
       const summaries = [];
       for (const file of files) {
-        const asked = configForGold(config, file);
-        if (!engines.has(asked.corpusDir)) engines.set(asked.corpusDir, openEngine(asked, embedder, hooks));
-        const results = await evaluate(await engines.get(asked.corpusDir)!, asked, file);
+        const asked = askedOf(file);
+        const results = await evaluate(await asked.engine, asked.config, file);
         const report = { summary: summarise(results), byType: summariseBy(results, 'type'), byStyle: summariseBy(results, 'style') };
         summaries.push({ file, ...report.summary, byType: report.byType, byStyle: report.byStyle });
         if (!options.json) io.stdout.write(`${renderEval(file, report, Boolean(options.misses))}\n\n`);

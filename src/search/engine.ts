@@ -52,9 +52,7 @@ export interface Timings {
 export interface Explained extends Answer {
   asked: Asked;
   features: DecisionFeatures;
-  /** Best-first candidates (before quote selection), for evaluation and debugging. */
-  ranking: { position: number; score: number; signals: Signals }[];
-  /** The same candidates as gathered, the order rankAndQuote takes them in (scripts/lib/gold-runs.ts re-ranks them). */
+  /** The candidates and their signals as gathered, the order rankAndQuote takes them in (scripts/lib/gold-runs.ts re-ranks them). */
   candidates: { item: number; signals: Signals }[];
   timings: Timings;
 }
@@ -143,7 +141,7 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const alignment = await alignWithClosest(questionWords, terms, scored);
     const alignMs = lap();
     const ranking = rankAndQuote({ index, candidates: scored, asked, terms, questionTerms, alignment }, tuning, top + SPARE_QUOTES, features);
-    const { ranked, features: featuresOfBest } = ranking;
+    const { features: featuresOfBest } = ranking;
     let verdict = ranking.verdict;
     const fuseMs = lap();
     const shown = await verified(ranking.selected, top);
@@ -158,7 +156,6 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
       related: verdict === 'related' ? shown : [],
       asked,
       features: featuresOfBest,
-      ranking: ranked.map((r) => ({ position: r.item, score: r.score, signals: r.signals })),
       candidates: scored,
       timings: { embedMs, vectorMs, lexicalMs, alignMs, fuseMs, verifyMs },
     };

@@ -35,14 +35,12 @@ export interface RankInput {
 export interface Ranking {
   verdict: Verdict;
   features: DecisionFeatures;
-  /** Best first, under the tuned weights. */
-  ranked: Ranked<number>[];
   /** Up to `count` quotes to show, best first (none when refused): those that answer, or for 'related' the closest passages. */
   selected: Quote[];
 }
 
 /** The quotes a ranking yields, best first. */
-export function quotesOf({ index, asked, questionTerms }: RankInput, ranking: readonly Ranked<number>[], count: number): Quote[] {
+function quotesOf({ index, asked, questionTerms }: RankInput, ranking: readonly Ranked<number>[], count: number): Quote[] {
   return selectQuotes({
     sentences: index.passages,
     documents: index.documents,
@@ -61,8 +59,8 @@ export function rankAndQuote(input: RankInput, tuning: Tuning, count: number, fe
   const ranked = fuse(candidates, tuning.weights);
   const featuresOfBest = features({ candidates, weights: tuning.weights, terms, asked, alignment });
   const verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, tuning.decision) : 'refused';
-  if (verdict === 'refused') return { verdict, features: featuresOfBest, ranked, selected: [] };
+  if (verdict === 'refused') return { verdict, features: featuresOfBest, selected: [] };
   // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.
   const shown = verdict === 'related' ? fuseByRelevance(candidates, tuning.weights) : ranked;
-  return { verdict, features: featuresOfBest, ranked, selected: quotesOf(input, shown, count) };
+  return { verdict, features: featuresOfBest, selected: quotesOf(input, shown, count) };
 }
