@@ -12,7 +12,7 @@ import { liveDocuments } from '../src/corpus/live.js';
 import type { DecisionModel } from '../src/search/decide.js';
 import { createSearchEngine } from '../src/search/engine.js';
 import type { Weights } from '../src/search/fusion.js';
-import type { SearchIndex } from '../src/search/index-view.js';
+import type { SearchIndex } from '../src/index-view.js';
 import { TUNED } from '../src/search/tuned.js';
 import { byModel, figures, openGold, outcomes, runGold } from './lib/gold-runs.js';
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { liveCorpus, updateIndex } from '../src/open.js';
 import { keepVerbatim } from '../src/quote/verify.js';
-import type { Tuning } from '../src/search/rank.js';
+import type { Tuning } from '../src/search/tuned.js';
 import { createSearchEngine } from '../src/search/engine.js';
 import { TUNED } from '../src/search/tuned.js';
 import { liveDocuments, liveTexts } from '../src/corpus/live.js';

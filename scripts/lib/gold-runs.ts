@@ -17,7 +17,7 @@ import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from 
 import type { SearchEngine } from '../../src/search/engine.js';
 import { featuresFor } from '../../src/search/features.js';
 import type { Weights } from '../../src/search/fusion.js';
-import type { SearchIndex } from '../../src/search/index-view.js';
+import type { SearchIndex } from '../../src/index-view.js';
 import { hitRank, parseGold, type GoldQuestion } from '../../src/search/metrics.js';
 import { rankAndQuote } from '../../src/search/rank.js';
 import type { Signals } from '../../src/search/signals.js';

@@ -3,17 +3,13 @@
  * caller's job; colour is a parameter so output piped to a file stays plain.
  */
 import pc from 'picocolors';
+import { citation } from '../quote/citation.js';
 import { pieces } from '../quote/pieces.js';
 import type { Quote } from '../quote/select.js';
 import type { Answer } from '../search/engine.js';
 import type { EvalSummary } from '../search/metrics.js';
-import type { BuildReport } from '../store/build.js';
+import type { BuildReport } from '../store/build-options.js';
 import type { GenerationVerdict } from '../store/verify.js';
-
-/** "Title, Publisher, Date, ¶N", leaving out what the document does not say. */
-export function citation(quote: Pick<Quote, 'title' | 'publisher' | 'date' | 'paragraph' | 'doc'>): string {
-  return [quote.title ?? quote.doc, quote.publisher, quote.date, `¶${quote.paragraph}`].filter(Boolean).join(', ');
-}
 
 export const NOT_IN_ARTICLES = 'That is not in the articles: no passage answers this question.';
 export const RELATED_HEADING = 'Not answered directly. The articles do not say this; the closest passages are:';

@@ -15,8 +15,23 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFully } from '../fs/positional.js';
-import type { LiveCheck, QuoteAt } from '../quote/verify.js';
 import { documentText, fileStamp, ownStamp } from './read.js';
+
+/** What the check needs of a quote: where it claims to be, and what it claims is there. */
+export interface QuoteAt {
+  doc: string;
+  start: number;
+  end: number;
+  text: string;
+  /** UTF-8 offset of `start` in the file as indexed, when its text is the file's bytes: the check reads just those. */
+  byteStart?: number;
+}
+
+/**
+ * Which of these quotes, all of one document, the document as it is now holds
+ * verbatim (false for every one when it is gone or unreadable).
+ */
+export type LiveCheck = (doc: string, quotes: readonly QuoteAt[]) => Promise<boolean[]>;
 
 export interface LiveOptions {
   /** Characters of whole texts kept (default 32 M). */

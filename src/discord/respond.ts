@@ -5,7 +5,7 @@
  * fewer quotes are shown and the reply says how many more matched.
  */
 import { escapeMarkdown } from 'discord.js';
-import { citation } from '../cli/render.js';
+import { citation } from '../quote/citation.js';
 import { pieces } from '../quote/pieces.js';
 import type { Answer } from '../search/engine.js';
 import { answerButtons, moreButtonId, type ActionRow } from './buttons.js';

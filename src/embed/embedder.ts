@@ -10,7 +10,7 @@ import { loadEncoder, modelFile, type Precision } from './encoder.js';
 import { cachedFileHash } from './file-hash.js';
 import { prepareModel } from './prepare-model.js';
 import type { WordStates } from './words.js';
-import { embedInWorkers } from './worker-pool.js';
+import { embedInWorkers, type OnVectors } from './worker-pool.js';
 
 export interface Embedder {
   /** Model id plus weights hash and precision: two indexes are compatible iff these match. */
@@ -24,8 +24,6 @@ export interface Embedder {
   /** One text's vector (as embed gives it) and its words' contextual vectors, from the same run of the model. */
   embedWords(text: string): Promise<{ vector: Float32Array; words: WordStates }>;
 }
-
-export type OnVectors = (indices: number[], vectors: Float32Array[]) => void;
 
 export interface EmbedderOptions {
   model: string;

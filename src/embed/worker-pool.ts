@@ -12,7 +12,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import { fail, QuotebotError } from '../errors.js';
-import type { OnVectors } from './embedder.js';
 import type { EncoderOptions } from './encoder.js';
 import type { WorkerReply, WorkerRequest } from './encode-worker.js';
 
@@ -97,6 +96,9 @@ class EncodeWorker {
 }
 
 const pools = new Map<string, EncodeWorker[]>();
+
+/** Each batch's input indices and vectors as they are ready, in any order: a caller can use them before the rest exist. */
+export type OnVectors = (indices: number[], vectors: Float32Array[]) => void;
 
 /**
  * The process's pool for these options, started on first use; a pool with a

@@ -5,7 +5,7 @@
  * places. One quote per paragraph: a second hit from the same paragraph
  * would be a near-duplicate.
  */
-import type { PassageList, SearchPassage } from '../search/index-view.js';
+import type { PassageList, SearchPassage } from '../index-view.js';
 import type { DocMeta } from '../segment/metadata.js';
 
 /** What selection needs of a sentence: the index's own passage shape, tags optional. */

@@ -5,16 +5,7 @@
  * check; that quote is dropped and its document reported, never sent.
  */
 import { groupBy } from '../group.js';
-import type { Quote } from './select.js';
-
-/** What the check needs of a quote: where it claims to be, and what it claims is there. */
-export type QuoteAt = Pick<Quote, 'doc' | 'start' | 'end' | 'text' | 'byteStart'>;
-
-/**
- * Which of these quotes, all of one document, the document as it is now holds
- * verbatim (false for every one when it is gone or unreadable).
- */
-export type LiveCheck = (doc: string, quotes: readonly QuoteAt[]) => Promise<boolean[]>;
+import type { LiveCheck, QuoteAt } from '../corpus/live.js';
 
 export async function keepVerbatim<Q extends QuoteAt>(quotes: readonly Q[], holds: LiveCheck): Promise<{ kept: Q[]; stale: string[] }> {
   // Each document checked once, all at once: one after another, six quotes from six files cost six reads in a row.

@@ -4,7 +4,7 @@
  * misses what the other finds (a paraphrase; a rare name).
  */
 import type { LexicalHits } from '../lexical/bm25.js';
-import type { SearchIndex } from './index-view.js';
+import type { SearchIndex } from '../index-view.js';
 
 export const CANDIDATES = 40;
 

@@ -11,16 +11,17 @@ import { CANDIDATES, gatherCandidates } from './candidates.js';
 import { ALIGNED_PASSAGES, alignment, type Alignment } from './align.js';
 import type { DecisionFeatures, Verdict } from './decide.js';
 import { featuresFor, termWeight } from './features.js';
-import type { SearchIndex } from './index-view.js';
-import { rankAndQuote, type Tuning } from './rank.js';
+import type { SearchIndex } from '../index-view.js';
+import { rankAndQuote } from './rank.js';
 import { scoreCandidates, type Signals } from './signals.js';
-import { TUNED } from './tuned.js';
+import { TUNED, type Tuning } from './tuned.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { WordStates } from '../embed/words.js';
 import { fail } from '../errors.js';
 import { queryTerms, termsOf } from '../lexical/terms.js';
 import type { Quote } from '../quote/select.js';
-import { keepVerbatim, type LiveCheck } from '../quote/verify.js';
+import type { LiveCheck } from '../corpus/live.js';
+import { keepVerbatim } from '../quote/verify.js';
 
 export const MAX_QUESTION_LENGTH = 1000;
 /** Quotes selected beyond those shown, so a quote dropped by the verbatim check can be replaced. */

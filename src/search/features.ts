@@ -7,7 +7,7 @@ import { ANSWERED_BY, type Asked } from './answer-type.js';
 import type { Alignment } from './align.js';
 import { idf, weightedCoverage, type DecisionFeatures } from './decide.js';
 import { fuseByRelevance, type Weights } from './fusion.js';
-import type { SearchIndex } from './index-view.js';
+import type { SearchIndex } from '../index-view.js';
 import { paragraphSpan, type Signals } from './signals.js';
 
 const NONE: DecisionFeatures = {

@@ -8,16 +8,12 @@
 import { selectQuotes, type Quote } from '../quote/select.js';
 import type { Alignment } from './align.js';
 import type { Asked } from './answer-type.js';
-import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from './decide.js';
+import { decide, type DecisionFeatures, type Verdict } from './decide.js';
 import { featuresFor } from './features.js';
-import { fuse, fuseByRelevance, type Ranked, type Weights } from './fusion.js';
-import type { SearchIndex } from './index-view.js';
+import { fuse, fuseByRelevance, type Ranked } from './fusion.js';
+import type { SearchIndex } from '../index-view.js';
 import { answeringTags, type Signals } from './signals.js';
-
-export interface Tuning {
-  weights: Weights;
-  decision: DecisionModel;
-}
+import type { Tuning } from './tuned.js';
 
 export interface RankInput {
   index: SearchIndex;

@@ -11,7 +11,7 @@ import { loadTags, type StoredTags, type Tag } from '../annotate/tags.js';
 import type { LexicalHits } from '../lexical/bm25.js';
 import { termsOf } from '../lexical/terms.js';
 import { ANSWERED_BY, type Asked } from './answer-type.js';
-import type { SearchIndex, SearchPassage } from './index-view.js';
+import type { SearchIndex, SearchPassage } from '../index-view.js';
 
 export interface Signals {
   /** Cosine of the query with the sentence. */

@@ -4,7 +4,14 @@
  * data, split and command that produced it; edit it only by re-running that.
  */
 import tuned from './tuned.json' with { type: 'json' };
-import type { Tuning } from './rank.js';
+import type { DecisionModel } from './decide.js';
+import type { Weights } from './fusion.js';
+
+/** The constants rankAndQuote ranks and decides by. */
+export interface Tuning {
+  weights: Weights;
+  decision: DecisionModel;
+}
 
 export interface Provenance {
   data: string;

@@ -7,7 +7,6 @@
  */
 import { join } from 'node:path';
 import { readCorpus } from '../corpus/read.js';
-import type { Embedder } from '../embed/embedder.js';
 import { fail, problemOnly, QuotebotError } from '../errors.js';
 import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
 import { layoutCorpus } from '../segment/document.js';
@@ -17,42 +16,12 @@ import { currentGeneration, FILES, POINTER, publishGeneration, removeOrphans } f
 import { encodeLexical } from './lexical-file.js';
 import { loadIndex, type LoadedIndex } from './load.js';
 import { withIndexLock } from './lock.js';
-import { documentChanges, planBuild, type BuildPlan, type DocumentChanges } from './plan.js';
+import type { BuildOptions, BuildReport } from './build-options.js';
+import { documentChanges, planBuild } from './plan.js';
 import { overlayUpdate } from './overlay.js';
 import { lexicalText, segmentReusing } from './reuse.js';
 import { encodeTemplateKeys } from './templates-file.js';
 import { writeFailure, writeGeneration } from './write.js';
-
-export interface BuildOptions {
-  corpusDir: string;
-  indexDir: string;
-  embedder: Embedder;
-  force?: boolean;
-  /**
-   * Documents to read by content whatever their stamps say: the verbatim check found a quote's bytes changed behind
-   * an unchanged size and modification time, which an update trusting the stamps would never notice.
-   */
-  reread?: readonly string[];
-  /** Wait for another build holding the index lock (default), or fail at once with INDEX_LOCKED. */
-  wait?: boolean;
-  onMessage?: (line: string) => void;
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * Rewrites the plan before it runs. Only the scale bench (scripts/bench-scale.ts) uses it: a text is
-   * embedded once however often it occurs, and the bench's copies of an archive need a vector per copy.
-   */
-  replan?: (plan: BuildPlan) => BuildPlan;
-}
-
-export interface BuildReport extends DocumentChanges {
-  sentences: number;
-  embedded: number;
-  /** A new graph, the previous one patched, or an overlay beside the last full build's (store/overlay). */
-  graph: 'rebuilt' | 'patched' | 'overlay';
-  warnings: string[];
-  seconds: number;
-  generation: string;
-}
 
 /**
  * The previous generation's base when it can be reused (otherwise undefined,

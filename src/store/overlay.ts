@@ -25,7 +25,7 @@ import { buildLexicalData } from '../lexical/bm25.js';
 import { splitBlocks } from '../segment/blocks.js';
 import { templateKeys } from '../segment/chrome.js';
 import { layoutBlocks } from '../segment/document.js';
-import type { BuildOptions, BuildReport } from './build.js';
+import type { BuildOptions, BuildReport } from './build-options.js';
 import { overlayBoilerplate } from './boilerplate-shift.js';
 import { executePlan } from './execute.js';
 import { FORMAT_VERSION, graphParameters, sameModel, type Manifest } from './format.js';

@@ -1,5 +1,5 @@
 /**
- * The narrow view the query path searches through (search/index-view), over
+ * The narrow view the query path searches through (src/index-view.ts), over
  * a loaded generation: its base part, and an overlay's after it. Positions of
  * the overlay follow the base's, its documents follow the base's documents;
  * the base documents it masks stay in place (positions keep their meaning)
@@ -8,7 +8,7 @@
  */
 import type hnswlib from 'hnswlib-node';
 import { byName } from '../corpus/read.js';
-import type { PassageList, SearchIndex, SearchPassage } from '../search/index-view.js';
+import type { PassageList, SearchIndex, SearchPassage } from '../index-view.js';
 import type { IndexPart, LoadedIndex } from './load.js';
 
 /**

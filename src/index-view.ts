@@ -1,11 +1,12 @@
 /**
  * What the query path needs from an index, and no more: passages in reading
  * order, their vectors, nearest-neighbour search and BM25. The store
- * provides it (src/store/load.ts); tests build one from plain arrays.
+ * provides it (src/store/load.ts); tests build one from plain arrays. It sits
+ * below both the store and the search, the contract between two siblings.
  */
-import type { StoredTags } from '../annotate/tags.js';
-import type { LexicalIndex } from '../lexical/bm25.js';
-import type { DocMeta } from '../segment/metadata.js';
+import type { StoredTags } from './annotate/tags.js';
+import type { LexicalIndex } from './lexical/bm25.js';
+import type { DocMeta } from './segment/metadata.js';
 
 export interface SearchPassage {
   doc: number;
