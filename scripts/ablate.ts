@@ -14,7 +14,8 @@ import { createSearchEngine } from '../src/search/engine.js';
 import type { Weights } from '../src/search/fusion.js';
 import type { SearchIndex } from '../src/index-view.js';
 import { TUNED } from '../src/search/tuned.js';
-import { byModel, figures, openGold, outcomes, runGold } from './lib/gold-runs.js';
+import { byModel, figures, outcomes, runGold } from '../src/evaluate/gold-runs.js';
+import { openGold } from './lib/open-gold.js';
 
 interface Variant {
   name: string;

@@ -12,7 +12,7 @@
  * start of the bundled CLI, a reader's RSS, warm latencies and recall@10
  * against exact search (scripts/lib/scale-reader.ts, a fresh process), an
  * incremental `index` after one document is edited, and the reader figures
- * again over the generation that update wrote (an overlay, store/overlay).
+ * again over the generation that update wrote (an overlay, store/write/overlay).
  *
  * Past ~1 million sentences the build needs a larger heap than Node's default:
  *   NODE_OPTIONS=--max-old-space-size=16384 npm run bench -- --scale 2000000
@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/config/env.js';
 import { readCorpus } from '../src/corpus/read.js';
 import { segmentCorpus } from '../src/segment/document.js';
-import { currentGeneration } from '../src/store/layout.js';
+import { currentGeneration } from '../src/store/files/layout.js';
 import { copySotu } from './lib/sotu.js';
 import { ARCHIVE_QUESTIONS } from './lib/questions.js';
 
@@ -110,7 +110,7 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   results.scale_update_s = (performance.now() - t) / 1000;
   log(`update ${results.scale_update_s.toFixed(1)} s`);
 
-  // Readers after an update answer from the base and an overlay beside it (store/overlay): measured again.
+  // Readers after an update answer from the base and an overlay beside it (store/write/overlay): measured again.
   const after = measureReader(corpusDir, indexDir, options);
   results.scale_updated_cold_start_ms = after.cold;
   results.scale_updated_rss_mb = after.rss;

@@ -19,7 +19,7 @@ import { createBot } from '../src/discord/bot.js';
 import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
 import type { SearchEngine } from '../src/search/engine.js';
 import { segmentCorpus } from '../src/segment/document.js';
-import { loadIndex } from '../src/store/load.js';
+import { loadIndex } from '../src/store/read/load.js';
 import { BOT_ID, FakeDiscord, replyTo, TOKEN } from '../tests/support/fake-discord.js';
 import { copySotu } from './lib/sotu.js';
 // Where the tests and the other scripts have always found it.

@@ -27,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { FEATURE_NAMES, probability, type DecisionModel, type FeatureName, type Logistic, type Verdict } from '../src/search/decide.js';
 import type { Weights } from '../src/search/fusion.js';
-import { byModel, figures, isOffTopic, openArchiveEngine, openGold, outcomes, runGold, type Figures, type GoldRun, type Outcome } from './lib/gold-runs.js';
+import { byModel, figures, isOffTopic, outcomes, runGold, type Figures, type GoldRun, type Outcome } from '../src/evaluate/gold-runs.js';
+import { openArchiveEngine, openGold } from './lib/open-gold.js';
 import { seeded, shuffle } from './lib/random.js';
 
 const FOLDS = 5;

@@ -15,7 +15,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { isOffTopic, openGold, outcomes, runGold } from './lib/gold-runs.js';
+import { isOffTopic, outcomes, runGold } from '../src/evaluate/gold-runs.js';
+import { openGold } from './lib/open-gold.js';
 import { seeded, shuffle } from './lib/random.js';
 import { TUNED } from '../src/search/tuned.js';
 

@@ -1,7 +1,7 @@
 /**
  * What the query path needs from an index, and no more: passages in reading
  * order, their vectors, nearest-neighbour search and BM25. The store
- * provides it (src/store/load.ts); tests build one from plain arrays. It sits
+ * provides it (src/store/read/load.ts); tests build one from plain arrays. It sits
  * below both the store and the search, the contract between two siblings.
  */
 import type { StoredTags } from './annotate/tags.js';
@@ -40,7 +40,7 @@ export interface SearchIndex {
   readonly generation: string;
   /** By document number (a passage's `doc`). */
   readonly documents: readonly { name: string; meta: DocMeta }[];
-  /** The documents it answers from, in corpus order: `documents` less any an overlay replaced or removed (store/overlay). */
+  /** The documents it answers from, in corpus order: `documents` less any an overlay replaced or removed (store/write/overlay). */
   readonly covered: readonly { name: string; meta: DocMeta }[];
   /** Reading order: a document's sentences are one run of positions, neighbours adjacent. */
   readonly passages: PassageList;

@@ -10,12 +10,12 @@ import { readChanged } from './corpus/read.js';
 import { createEmbedder, type Embedder } from './embed/embedder.js';
 import { liveDocuments, type LiveCheck } from './corpus/live.js';
 import { createSearchEngine, type SearchEngine } from './search/engine.js';
-import { buildIndex } from './store/build.js';
-import type { BuildOptions, BuildReport } from './store/build-options.js';
-import { sameModel } from './store/format.js';
-import { currentGeneration } from './store/layout.js';
-import { loadIndex, loadIndexOrPrevious, readManifest, type LoadedIndex } from './store/load.js';
-import { searchView } from './store/search-view.js';
+import { buildIndex } from './store/write/build.js';
+import type { BuildOptions, BuildReport } from './store/write/build-options.js';
+import { sameModel } from './store/files/format.js';
+import { currentGeneration } from './store/files/layout.js';
+import { loadIndex, loadIndexOrPrevious, readManifest, type LoadedIndex } from './store/read/load.js';
+import { searchView } from './store/read/search-view.js';
 
 export interface Hooks {
   /** Human-readable progress lines (stderr in the CLI, the log in the bot). */

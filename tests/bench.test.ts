@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runBench } from '../scripts/bench.js';
 import { perFourfold } from '../scripts/bench-scale.js';
 import { benchEmbedder, perLabel } from '../scripts/lib/scale-build.js';
-import { HNSW_DEFAULTS } from '../src/store/format.js';
+import { HNSW_DEFAULTS } from '../src/store/files/format.js';
 
 describe('bench', () => {
   it('measures every reported key on two addresses', async () => {

@@ -8,11 +8,11 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { QuotebotError } from '../src/errors.js';
-import { buildIndex } from '../src/store/build.js';
-import { currentGeneration, FILES, OVERLAY_FILES, POINTER } from '../src/store/layout.js';
-import { searchView } from '../src/store/search-view.js';
-import { loadIndex } from '../src/store/load.js';
-import { verifyIndex } from '../src/store/verify.js';
+import { buildIndex } from '../src/store/write/build.js';
+import { currentGeneration, FILES, OVERLAY_FILES, POINTER } from '../src/store/files/layout.js';
+import { searchView } from '../src/store/read/search-view.js';
+import { loadIndex } from '../src/store/read/load.js';
+import { verifyIndex } from '../src/store/read/verify.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 

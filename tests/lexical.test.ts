@@ -7,7 +7,7 @@ import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { buildLexicalData, combinedLexicalIndex, lexicalIndex, recallCounts } from '../src/lexical/bm25.js';
 import { queryTerms, termsOf } from '../src/lexical/terms.js';
-import { decodeLexical, encodeLexical } from '../src/store/lexical-file.js';
+import { decodeLexical, encodeLexical } from '../src/store/files/lexical-file.js';
 
 const WORDS = ['council', 'children', 'ofsted', 'inadequate', 'social', 'workers', 'budget', 'the', 'of', 'report', 'Coventry', '£5.6m', 'board', 'safeguarding'];
 const sentence = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 14 }).map((w) => `${w.join(' ')}.`);

@@ -6,9 +6,9 @@
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildIndex } from '../src/store/build.js';
-import { currentGeneration, FILES } from '../src/store/layout.js';
-import { loadIndex, loadIndexOrPrevious } from '../src/store/load.js';
+import { buildIndex } from '../src/store/write/build.js';
+import { currentGeneration, FILES } from '../src/store/files/layout.js';
+import { loadIndex, loadIndexOrPrevious } from '../src/store/read/load.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { expectFree } from './support/lock.js';
 import { scratch } from './support/temp.js';

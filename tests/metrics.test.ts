@@ -1,6 +1,6 @@
 /** Scoring gold answers under three verdicts: only "answered" counts as an answer. */
 import { describe, expect, it } from 'vitest';
-import { summarise, summariseBy, type ScoredAnswer } from '../src/search/metrics.js';
+import { summarise, summariseBy, type ScoredAnswer } from '../src/evaluate/metrics.js';
 
 const quote = (text: string) => ({ text, doc: 'a.txt', start: 0, end: text.length, score: 1, paragraph: 1 });
 const scored = (q: string, verdict: ScoredAnswer['verdict'], shown: string[], extra: Partial<ScoredAnswer['gold']> = {}): ScoredAnswer => ({

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { openEngine, preloadIndex, staleness, updateIndex } from '../src/open.js';
-import { FORMAT_VERSION } from '../src/store/format.js';
-import { currentGeneration, FILES } from '../src/store/layout.js';
+import { FORMAT_VERSION } from '../src/store/files/format.js';
+import { currentGeneration, FILES } from '../src/store/files/layout.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 

@@ -6,10 +6,10 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { buildIndex } from '../src/store/build.js';
-import { BASE_FILES, currentGeneration } from '../src/store/layout.js';
-import { loadIndex } from '../src/store/load.js';
-import { verifyIndex } from '../src/store/verify.js';
+import { buildIndex } from '../src/store/write/build.js';
+import { BASE_FILES, currentGeneration } from '../src/store/files/layout.js';
+import { loadIndex } from '../src/store/read/load.js';
+import { verifyIndex } from '../src/store/read/verify.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 

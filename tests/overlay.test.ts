@@ -1,5 +1,5 @@
 /**
- * Overlay generations (store/overlay): an update that links the base's files
+ * Overlay generations (store/write/overlay): an update that links the base's files
  * and writes only the changed documents must answer exactly as a full build
  * of the same corpus does, and must fall back to the full build whenever it
  * could not.
@@ -10,14 +10,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { liveDocuments } from '../src/corpus/live.js';
 import { queryTerms } from '../src/lexical/terms.js';
 import { createSearchEngine } from '../src/search/engine.js';
-import { overlayBoilerplate } from '../src/store/boilerplate-shift.js';
-import { buildIndex } from '../src/store/build.js';
-import { currentGeneration, FILES, OVERLAY_FILES } from '../src/store/layout.js';
-import { loadIndex, loadIndexOrPrevious, type LoadedIndex } from '../src/store/load.js';
-import { OVERLAY_MAX_SHARE } from '../src/store/overlay.js';
-import { searchView } from '../src/store/search-view.js';
-import { decodeTemplateKeys, encodeTemplateKeys } from '../src/store/templates-file.js';
-import { verifyIndex } from '../src/store/verify.js';
+import { overlayBoilerplate } from '../src/store/write/boilerplate-shift.js';
+import { buildIndex } from '../src/store/write/build.js';
+import { currentGeneration, FILES, OVERLAY_FILES } from '../src/store/files/layout.js';
+import { loadIndex, loadIndexOrPrevious, type LoadedIndex } from '../src/store/read/load.js';
+import { OVERLAY_MAX_SHARE } from '../src/store/write/overlay.js';
+import { searchView } from '../src/store/read/search-view.js';
+import { decodeTemplateKeys, encodeTemplateKeys } from '../src/store/files/templates-file.js';
+import { verifyIndex } from '../src/store/read/verify.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 

@@ -2,9 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NO_BYTES, type Passage, type StoredDocument } from '../src/store/format.js';
-import { decodePassages, encodePassages, openPassages } from '../src/store/passages-file.js';
-import { openVectorRows } from '../src/store/vectors-file.js';
+import { NO_BYTES, type Passage, type StoredDocument } from '../src/store/files/format.js';
+import { decodePassages, encodePassages, openPassages } from '../src/store/files/passages-file.js';
+import { openVectorRows } from '../src/store/files/vectors-file.js';
 import { scratch } from './support/temp.js';
 
 const documents: StoredDocument[] = [

@@ -1,8 +1,8 @@
 /** The build plan, decided without a model, a graph or a file: which labels survive, what is copied, what is embedded. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DENSER_GRAPH, DENSER_GRAPH_FROM, graphParameters, HNSW_DEFAULTS, NO_BYTES, type GraphParameters, type Passage } from '../src/store/format.js';
-import { planBuild, type PlannedDocument, type PreviousIndex } from '../src/store/plan.js';
+import { DENSER_GRAPH, DENSER_GRAPH_FROM, graphParameters, HNSW_DEFAULTS, NO_BYTES, type GraphParameters, type Passage } from '../src/store/files/format.js';
+import { planBuild, type PlannedDocument, type PreviousIndex } from '../src/store/write/plan.js';
 
 /** One paragraph per sentence, laid out in order: enough for the plan, which reads only text, offsets and paragraphs. */
 function doc(name: string, texts: string[]): PlannedDocument {

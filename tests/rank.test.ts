@@ -1,16 +1,16 @@
 /**
  * One rank-and-quote function: what `npm run fit` and `npm run ablate` score
- * (scripts/lib/gold-runs.ts) must be exactly what the engine answers, and a
+ * (src/evaluate/gold-runs.ts) must be exactly what the engine answers, and a
  * gold file beside a corpus of its own is asked of that corpus.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outcomes, runGold } from '../scripts/lib/gold-runs.js';
+import { outcomes, runGold } from '../src/evaluate/gold-runs.js';
 import { loadConfig } from '../src/config/env.js';
 import { configForGold, openEngine } from '../src/open.js';
 import { decide } from '../src/search/decide.js';
-import { hitRank } from '../src/search/metrics.js';
+import { hitRank } from '../src/evaluate/metrics.js';
 import { TUNED } from '../src/search/tuned.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';

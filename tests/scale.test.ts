@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copySotu } from '../scripts/bench.js';
 import { PROJECT_ROOT } from '../src/config/env.js';
-import { parseGold, type EvalSummary } from '../src/search/metrics.js';
+import { parseGold, type EvalSummary } from '../src/evaluate/metrics.js';
 import { cli } from './support/cli.js';
 import { scratch } from './support/temp.js';
 

@@ -14,8 +14,8 @@ import { createSearchEngine } from '../src/search/engine.js';
 import { TUNED } from '../src/search/tuned.js';
 import { liveDocuments, liveTexts } from '../src/corpus/live.js';
 import { fileStamp } from '../src/corpus/read.js';
-import { loadIndex } from '../src/store/load.js';
-import { searchView } from '../src/store/search-view.js';
+import { loadIndex } from '../src/store/read/load.js';
+import { searchView } from '../src/store/read/search-view.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
 

@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
 import { corpusSnapshot, debounce, watchCorpus, type Clock, type WatchFolder } from '../src/cli/watch-corpus.js';
-import type { BuildReport } from '../src/store/build-options.js';
+import type { BuildReport } from '../src/store/write/build-options.js';
 import { cli, eventually, startCli } from './support/cli.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';

@@ -16,8 +16,8 @@ import { readCorpus } from '../../src/corpus/read.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { openEmbedder } from '../../src/open.js';
 import { segmentCorpus } from '../../src/segment/document.js';
-import { buildIndex } from '../../src/store/build.js';
-import type { BuildPlan } from '../../src/store/plan.js';
+import { buildIndex } from '../../src/store/write/build.js';
+import type { BuildPlan } from '../../src/store/write/plan.js';
 import { seeded } from './random.js';
 
 /** Per-dimension noise of a copy's vector: cosine ≈ 0.97 with the original at 384 dimensions, as a near-duplicate sentence. */

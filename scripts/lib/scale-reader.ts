@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/env.js';
 import { engineOver, openEmbedder } from '../../src/open.js';
 import type { Timings } from '../../src/search/engine.js';
-import { FILES } from '../../src/store/layout.js';
-import { loadIndex, type LoadedIndex } from '../../src/store/load.js';
+import { FILES } from '../../src/store/files/layout.js';
+import { loadIndex, type LoadedIndex } from '../../src/store/read/load.js';
 import { ARCHIVE_QUESTIONS } from './questions.js';
 import { percentile } from './stats.js';
 
@@ -100,7 +100,7 @@ async function recallAt10(
   };
   const engineEf = index.graph.getEf();
   const atEngineEf = measure();
-  // How recall and search time trade at other ef values, to fit how ef should grow with the graph (store/format.ts).
+  // How recall and search time trade at other ef values, to fit how ef should grow with the graph (store/files/format.ts).
   const byEf: Record<number, { recall: number; knnMs: number }> = {};
   for (const ef of EF_CURVE) {
     index.graph.setEf(ef);

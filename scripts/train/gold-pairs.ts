@@ -11,9 +11,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isOffTopic, openGold, runGold } from '../lib/gold-runs.js';
+import { isOffTopic, runGold } from '../../src/evaluate/gold-runs.js';
+import { openGold } from '../lib/open-gold.js';
 import { featuresFor } from '../../src/search/features.js';
-import { hitRank } from '../../src/search/metrics.js';
+import { hitRank } from '../../src/evaluate/metrics.js';
 import { rankAndQuote } from '../../src/search/rank.js';
 import { TUNED } from '../../src/search/tuned.js';
 import { pairTokenizer } from './tokenize.js';

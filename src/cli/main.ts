@@ -3,21 +3,19 @@
  * the real CLI in-process. stdout carries only answers (one JSON object per
  * line with --json); every message, warning and progress bar goes to stderr.
  */
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/env.js';
-import { readCorpus } from '../corpus/read.js';
 import type { Embedder } from '../embed/embedder.js';
 import { fail, oneLine, QuotebotError } from '../errors.js';
 import { goldEngines, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
 import { validateQuestion, type SearchEngine } from '../search/engine.js';
-import { parseGold, summarise, summariseBy, type ScoredAnswer } from '../search/metrics.js';
+import { evaluateFile } from '../evaluate/evaluate.js';
 import { progressHooks } from './progress.js';
 import { historyFile, parseTop, repl } from './repl.js';
 import { corpusSnapshot, stopOnSignals, watchCorpus } from './watch-corpus.js';
-import { verifyIndex } from '../store/verify.js';
-import { watchGeneration } from '../store/watch.js';
+import { verifyIndex } from '../store/read/verify.js';
+import { watchGeneration } from '../store/read/watch.js';
 import { answerJson, renderAnswer, renderBuildReport, renderEval, renderVerify } from './render.js';
 
 export interface Io {
@@ -171,8 +169,7 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
       const summaries = [];
       for (const file of files) {
         const asked = askedOf(file);
-        const results = await evaluate(await asked.engine, asked.config, file);
-        const report = { summary: summarise(results), byType: summariseBy(results, 'type'), byStyle: summariseBy(results, 'style') };
+        const report = await evaluateFile(await asked.engine, asked.config.corpusDir, file);
         summaries.push({ file, ...report.summary, byType: report.byType, byStyle: report.byStyle });
         if (!options.json) io.stdout.write(`${renderEval(file, report, Boolean(options.misses))}\n\n`);
       }
@@ -205,17 +202,5 @@ async function answerLines(engine: SearchEngine, top: number, io: Io): Promise<n
     }
   }
   return failures > 0 ? USAGE : 0;
-}
-
-async function evaluate(engine: SearchEngine, config: Config, file: string): Promise<ScoredAnswer[]> {
-  const gold = parseGold(file, await readFile(file, 'utf8'));
-  const texts = new Map((await readCorpus(config.corpusDir)).documents.map((d) => [d.name, d.text]));
-  const results: ScoredAnswer[] = [];
-  for (const g of gold) {
-    const answer = await engine.ask(g.q, 3);
-    const nonVerbatim = [...answer.quotes, ...answer.related].filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
-    results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, related: answer.related, nonVerbatim });
-  }
-  return results;
 }
 

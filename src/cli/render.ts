@@ -7,9 +7,10 @@ import { citation } from '../quote/citation.js';
 import { pieces } from '../quote/pieces.js';
 import type { Quote } from '../quote/select.js';
 import type { Answer } from '../search/engine.js';
-import type { EvalSummary } from '../search/metrics.js';
-import type { BuildReport } from '../store/build-options.js';
-import type { GenerationVerdict } from '../store/verify.js';
+import type { EvalReport } from '../evaluate/evaluate.js';
+import type { EvalSummary } from '../evaluate/metrics.js';
+import type { BuildReport } from '../store/write/build-options.js';
+import type { GenerationVerdict } from '../store/read/verify.js';
 
 export const NOT_IN_ARTICLES = 'That is not in the articles: no passage answers this question.';
 export const RELATED_HEADING = 'Not answered directly. The articles do not say this; the closest passages are:';
@@ -108,12 +109,6 @@ function groupTable(heading: string, groups: readonly { group: string; summary: 
         `${s.unanswerable} | ${cell(s.unanswerable, pct(s.abstention))} | ${cell(s.unanswerable, pct(s.refused))} |`,
     ),
   ];
-}
-
-export interface EvalReport {
-  summary: EvalSummary;
-  byType: { group: string; summary: EvalSummary }[];
-  byStyle: { group: string; summary: EvalSummary }[];
 }
 
 /** The eval figures; per-question misses only when asked for (never while tuning on a frozen split). */

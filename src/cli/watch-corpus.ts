@@ -17,7 +17,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { corpusStamps } from '../corpus/read.js';
 import { oneLine } from '../errors.js';
-import type { BuildReport } from '../store/build-options.js';
+import type { BuildReport } from '../store/write/build-options.js';
 import { renderUpdateLine } from './render.js';
 
 export interface Clock {

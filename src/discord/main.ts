@@ -8,8 +8,8 @@ import pino from 'pino';
 import { loadConfig } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
 import { engineOver, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
-import { loadIndexOrPrevious } from '../store/load.js';
-import { watchGeneration } from '../store/watch.js';
+import { loadIndexOrPrevious } from '../store/read/load.js';
+import { watchGeneration } from '../store/read/watch.js';
 import { createBot } from './bot.js';
 
 async function main(): Promise<number> {

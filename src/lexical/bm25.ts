@@ -121,7 +121,7 @@ export function lexicalIndex(data: LexicalData): LexicalIndex {
 }
 
 /**
- * One part of a combined index (store/overlay: the base generation's
+ * One part of a combined index (store/write/overlay: the base generation's
  * postings and the overlay's): its passages are positions [offset, offset +
  * data.lengths.length), and the passages in `masked` (local [from, to)
  * spans, ascending: documents the overlay replaced) count for nothing.

@@ -53,7 +53,7 @@ export interface Timings {
 export interface Explained extends Answer {
   asked: Asked;
   features: DecisionFeatures;
-  /** The candidates and their signals as gathered, the order rankAndQuote takes them in (scripts/lib/gold-runs.ts re-ranks them). */
+  /** The candidates and their signals as gathered, the order rankAndQuote takes them in (src/evaluate/gold-runs.ts re-ranks them). */
   candidates: { item: number; signals: Signals }[];
   timings: Timings;
 }

@@ -2,7 +2,7 @@
  * The pure middle of every answer: the candidates' signals → the fused
  * ranking → the verdict → the quotes to show, selected but not yet checked
  * verbatim (that reads files, and stays in the engine). The engine and the
- * fitting and ablation scripts (scripts/lib/gold-runs.ts) call this one
+ * fitting and ablation scripts (src/evaluate/gold-runs.ts) call this one
  * function, so a figure fitted or measured there is what users get.
  */
 import { selectQuotes, type Quote } from '../quote/select.js';

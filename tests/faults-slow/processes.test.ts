@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/env.js';
 import { copySotu } from '../../scripts/bench.js';
-import { currentGeneration } from '../../src/store/layout.js';
-import { loadIndex } from '../../src/store/load.js';
-import { verifyIndex } from '../../src/store/verify.js';
+import { currentGeneration } from '../../src/store/files/layout.js';
+import { loadIndex } from '../../src/store/read/load.js';
+import { verifyIndex } from '../../src/store/read/verify.js';
 import { expectFree } from '../support/lock.js';
 import { scratch } from '../support/temp.js';
 
@@ -97,7 +97,7 @@ describe('a build killed with SIGKILL', () => {
 
 describe('an overlay update killed with SIGKILL', () => {
   it('at 8 points of its run → the published index stays whole and answers; the next update completes as an overlay holding every added file', async () => {
-    /** A one-sentence article: a change small enough to be written as an overlay (store/overlay). */
+    /** A one-sentence article: a change small enough to be written as an overlay (store/write/overlay). */
     const add = (k: number) => writeFile(join(corpusDir, `late-${k}.txt`), `A late report number ${k} was filed about the harbour.\n`);
     await add(-1);
     const started = performance.now();

@@ -3,7 +3,7 @@
  * holds it until it is killed: the owner a test kills with SIGKILL.
  * Usage: node --import tsx tests/support/hold-lock.ts INDEX_DIR
  */
-import { withIndexLock } from '../../src/store/lock.js';
+import { withIndexLock } from '../../src/store/write/lock.js';
 
 await withIndexLock(process.argv[2]!, { wait: false }, async () => {
   process.stdout.write('held\n');

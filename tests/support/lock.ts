@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/env.js';
-import { withIndexLock } from '../../src/store/lock.js';
+import { withIndexLock } from '../../src/store/write/lock.js';
 
 /** The lock can be taken at once: nobody holds it. */
 export async function expectFree(indexDir: string): Promise<void> {

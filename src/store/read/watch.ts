@@ -3,7 +3,7 @@
  * file, because fs.watch is unreliable across platforms and editors; a
  * generation is only published complete, so whatever it points at is whole.
  */
-import { currentGeneration } from './layout.js';
+import { currentGeneration } from '../files/layout.js';
 
 export function watchGeneration(indexDir: string, onChange: (dir: string) => Promise<void>, intervalMs = 2000): () => void {
   let known: string | undefined;

@@ -4,16 +4,16 @@
  * from another format or model is rejected with a message that says what to run.
  */
 import { z } from 'zod';
-import type { StoredTags } from '../annotate/tags.js';
-import { fail } from '../errors.js';
+import type { StoredTags } from '../../annotate/tags.js';
+import { fail } from '../../errors.js';
 
 /**
  * 2: BM25 postings persisted in lexical.bin. 3: passages carry typed values (tags) and speaker/subject context.
  * 4: the manifest records every file's size and CRC-32.
- * 5: passages in passages.bin, columns instead of JSON (store/passages-file); vectors read by row, not loaded whole.
+ * 5: passages in passages.bin, columns instead of JSON (store/files/passages-file); vectors read by row, not loaded whole.
  * 6: a passage's four strings adjacent in passages.bin, so a large table reads its text from disk, one read a passage.
  * 7: a passage's byte offset in its file, so the verbatim check reads a quote's own bytes, not its whole document.
- * 8: overlay generations (store/overlay) and each document's template keys (templates.bin) that make them safe.
+ * 8: overlay generations (store/write/overlay) and each document's template keys (templates.bin) that make them safe.
  */
 export const FORMAT_VERSION = 8;
 
@@ -77,7 +77,7 @@ export const manifestSchema = z.object({
   deletedCount: z.number().int().nonnegative(),
   builtAt: z.string(),
   /**
-   * Present when the generation is an overlay (store/overlay): the base files are the ones a full build wrote,
+   * Present when the generation is an overlay (store/write/overlay): the base files are the ones a full build wrote,
    * linked, and the overlay files hold the documents added or changed since, over the base documents it masks.
    */
   overlay: z

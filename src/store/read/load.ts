@@ -5,26 +5,26 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { byName } from '../corpus/read.js';
-import { fail, oneLine, problemOnly, QuotebotError } from '../errors.js';
-import { combinedLexicalIndex, lexicalIndex, type LexicalData, type LexicalIndex } from '../lexical/bm25.js';
-import { BASE_FILES, currentGeneration, FILES, OVERLAY_FILES, previousGeneration } from './layout.js';
-import { decodeLexical } from './lexical-file.js';
-import { assertModel, manifestSchema, parseIndexFile, searchEf, type Manifest, type StoredDocument } from './format.js';
-import { openPassages, type PassageTable } from './passages-file.js';
-import { openVectorRows, type VectorRows } from './vectors-file.js';
+import { byName } from '../../corpus/read.js';
+import { fail, oneLine, problemOnly, QuotebotError } from '../../errors.js';
+import { combinedLexicalIndex, lexicalIndex, type LexicalData, type LexicalIndex } from '../../lexical/bm25.js';
+import { BASE_FILES, currentGeneration, FILES, OVERLAY_FILES, previousGeneration } from '../files/layout.js';
+import { decodeLexical } from '../files/lexical-file.js';
+import { assertModel, manifestSchema, parseIndexFile, searchEf, type Manifest, type StoredDocument } from '../files/format.js';
+import { openPassages, type PassageTable } from '../files/passages-file.js';
+import { openVectorRows, type VectorRows } from '../files/vectors-file.js';
 import type { z } from 'zod';
 
 /** One graph with its passages and vectors: a generation's base, or its overlay. */
 export interface IndexPart {
-  /** Reading order: neighbours in a paragraph are adjacent. Built by position on demand (store/passages-file). */
+  /** Reading order: neighbours in a paragraph are adjacent. Built by position on demand (store/files/passages-file). */
   passages: PassageTable;
-  /** labelCount × dims, row = label: vectors.f32, read whole when small, by row past that (store/vectors-file). */
+  /** labelCount × dims, row = label: vectors.f32, read whole when small, by row past that (store/files/vectors-file). */
   vectors: VectorRows;
   graph: hnswlib.HierarchicalNSW;
 }
 
-/** An overlay generation's own part (store/overlay), and what of the base it hides. */
+/** An overlay generation's own part (store/write/overlay), and what of the base it hides. */
 export interface OverlayPart extends IndexPart {
   lexicalData: LexicalData;
   /** Base positions [first, end) of the documents it masks, ascending. */

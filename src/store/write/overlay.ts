@@ -9,34 +9,34 @@
  * postings, and embeds only text the base or the previous overlay has never
  * seen. Each overlay is made afresh against the base, so overlays never stack.
  *
- * Readers see base and overlay as one index (store/load, store/search-view):
+ * Readers see base and overlay as one index (store/read/load, store/read/search-view):
  * masked passages are never found, and BM25 scores with the statistics of
  * the live passages of both, so every passage scores what a full build would
  * give it. A full build runs instead when the overlay would pass
  * OVERLAY_MAX_SHARE of the base, when the change moves a kept document's
- * boilerplate (store/boilerplate-shift), or when the archive has grown into a
+ * boilerplate (store/write/boilerplate-shift), or when the archive has grown into a
  * denser graph.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { byName, readChanged, type SourceDocument } from '../corpus/read.js';
-import { fail } from '../errors.js';
-import { buildLexicalData } from '../lexical/bm25.js';
-import { splitBlocks } from '../segment/blocks.js';
-import { templateKeys } from '../segment/chrome.js';
-import { layoutBlocks } from '../segment/document.js';
+import { byName, readChanged, type SourceDocument } from '../../corpus/read.js';
+import { fail } from '../../errors.js';
+import { buildLexicalData } from '../../lexical/bm25.js';
+import { splitBlocks } from '../../segment/blocks.js';
+import { templateKeys } from '../../segment/chrome.js';
+import { layoutBlocks } from '../../segment/document.js';
 import type { BuildOptions, BuildReport } from './build-options.js';
 import { overlayBoilerplate } from './boilerplate-shift.js';
 import { executePlan } from './execute.js';
-import { FORMAT_VERSION, graphParameters, sameModel, type Manifest } from './format.js';
-import { currentGeneration, FILES, OVERLAY_FILES, POINTER, publishGeneration } from './layout.js';
-import { encodeLexical } from './lexical-file.js';
-import { checkSizes, readManifest } from './load.js';
-import { openPassages, type PassageTable } from './passages-file.js';
+import { FORMAT_VERSION, graphParameters, sameModel, type Manifest } from '../files/format.js';
+import { currentGeneration, FILES, OVERLAY_FILES, POINTER, publishGeneration } from '../files/layout.js';
+import { encodeLexical } from '../files/lexical-file.js';
+import { checkSizes, readManifest } from '../read/load.js';
+import { openPassages, type PassageTable } from '../files/passages-file.js';
 import { documentChanges, planBuild } from './plan.js';
 import { lexicalText, segmentReusing } from './reuse.js';
-import { decodeTemplateKeys, type TemplateKeys } from './templates-file.js';
-import { openVectorRows, type VectorRows } from './vectors-file.js';
+import { decodeTemplateKeys, type TemplateKeys } from '../files/templates-file.js';
+import { openVectorRows, type VectorRows } from '../files/vectors-file.js';
 import { writeFailure, writeOverlayGeneration } from './write.js';
 
 /**
@@ -139,7 +139,7 @@ export async function overlayUpdate(options: BuildOptions, started: number): Pro
   const segmented = await segmentReusing(documents, blocks.map((b) => layoutBlocks(b, boilerplate)), previousOverlay);
   const overlayPassages = segmented.reduce((sum, s) => sum + s.sentences.length, 0);
   const liveSentences = base.passages.length - maskedPassages + overlayPassages;
-  // Grown into a denser graph than the base's (store/format): the full build rebuilds it.
+  // Grown into a denser graph than the base's (store/files/format): the full build rebuilds it.
   const wanted = graphParameters(liveSentences);
   if (!within(overlayPassages) || wanted.m > manifest.hnsw.m || wanted.efConstruction > manifest.hnsw.efConstruction) return undefined;
 

@@ -14,7 +14,7 @@
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { z } from 'zod';
-import { closeWhenCollected, readFully } from '../fs/positional.js';
+import { closeWhenCollected, readFully } from '../../fs/positional.js';
 import type { Passage, StoredDocument } from './format.js';
 import { documentsSchema, NO_BYTES } from './format.js';
 import { RESIDENT_BYTES } from './vectors-file.js';

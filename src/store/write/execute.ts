@@ -1,12 +1,12 @@
 /**
  * Carries out a build plan in memory: vectors copied or embedded, points
  * added to (or deleted from) the HNSW graph. Nothing is written here; the
- * result goes to store/write.
+ * result goes to store/write/write.
  */
 import hnswlib from 'hnswlib-node';
-import type { Embedder } from '../embed/embedder.js';
+import type { Embedder } from '../../embed/embedder.js';
 import type { BuildPlan } from './plan.js';
-import type { VectorRows } from './vectors-file.js';
+import type { VectorRows } from '../files/vectors-file.js';
 
 /** The previous generation's graph and vectors, which a patching plan extends in place. */
 export interface PreviousVectors {
@@ -21,7 +21,7 @@ export interface Executed {
   vectors: Float32Array;
   /**
    * Labels below it keep the previous generation's rows, unchanged: a patched
-   * graph never reuses a label, so its vectors file only grows (store/write
+   * graph never reuses a label, so its vectors file only grows (store/write/write
    * copies the old one and appends). 0 for a new graph.
    */
   firstRow: number;
@@ -92,7 +92,7 @@ export async function executePlan(
   embedder: Embedder,
   options: {
     onProgress?: (done: number, total: number) => void;
-    /** Vectors of texts another part of the index holds (an overlay's, store/overlay): used instead of the model. */
+    /** Vectors of texts another part of the index holds (an overlay's, store/write/overlay): used instead of the model. */
     known?: ReadonlyMap<string, Float32Array>;
   } = {},
 ): Promise<Executed & { embedded: number }> {

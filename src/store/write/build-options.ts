@@ -3,7 +3,7 @@
  * build (build.ts) and the overlay update (overlay.ts) are called with and
  * return, kept apart from both so neither imports the other for them.
  */
-import type { Embedder } from '../embed/embedder.js';
+import type { Embedder } from '../../embed/embedder.js';
 import type { BuildPlan, DocumentChanges } from './plan.js';
 
 export interface BuildOptions {
@@ -30,7 +30,7 @@ export interface BuildOptions {
 export interface BuildReport extends DocumentChanges {
   sentences: number;
   embedded: number;
-  /** A new graph, the previous one patched, or an overlay beside the last full build's (store/overlay). */
+  /** A new graph, the previous one patched, or an overlay beside the last full build's (store/write/overlay). */
   graph: 'rebuilt' | 'patched' | 'overlay';
   warnings: string[];
   seconds: number;

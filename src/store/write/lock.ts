@@ -22,7 +22,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fail } from '../errors.js';
+import { fail } from '../../errors.js';
 
 export const LOCK_FILE = '.lock';
 const POLL_MS = 200;

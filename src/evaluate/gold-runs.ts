@@ -2,26 +2,21 @@
  * Gold questions run once through the real engine (model, index), keeping
  * each question's candidates and their signals, so fitting and ablation can
  * re-rank and re-decide under other constants without embedding again.
- * Everything after the one `explain` per question is pure.
+ * Everything after the one `explain` per question is pure; the engines come
+ * from the caller (scripts/lib/open-gold.ts opens them for fit and ablate).
  */
-import { cp, mkdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { copySotu } from '../bench.js';
-import { loadConfig, PROJECT_ROOT, type Config } from '../../src/config/env.js';
-import type { Embedder } from '../../src/embed/embedder.js';
-import { goldEngines, openEmbedder, openEngine } from '../../src/open.js';
-import type { Alignment } from '../../src/search/align.js';
-import type { Asked } from '../../src/search/answer-type.js';
-import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../../src/search/decide.js';
-import type { SearchEngine } from '../../src/search/engine.js';
-import { featuresFor } from '../../src/search/features.js';
-import type { Weights } from '../../src/search/fusion.js';
-import type { SearchIndex } from '../../src/index-view.js';
-import { hitRank, parseGold, type GoldQuestion } from '../../src/search/metrics.js';
-import { rankAndQuote } from '../../src/search/rank.js';
-import type { Signals } from '../../src/search/signals.js';
-import { queryTerms, termsOf } from '../../src/lexical/terms.js';
+import { readFile } from 'node:fs/promises';
+import type { Alignment } from '../search/align.js';
+import type { Asked } from '../search/answer-type.js';
+import { decide, type DecisionFeatures, type DecisionModel, type Verdict } from '../search/decide.js';
+import type { SearchEngine } from '../search/engine.js';
+import { featuresFor } from '../search/features.js';
+import type { Weights } from '../search/fusion.js';
+import type { SearchIndex } from '../index-view.js';
+import { hitRank, parseGold, type GoldQuestion } from './metrics.js';
+import { rankAndQuote } from '../search/rank.js';
+import type { Signals } from '../search/signals.js';
+import { queryTerms, termsOf } from '../lexical/terms.js';
 
 export interface GoldRun {
   gold: GoldQuestion;
@@ -32,38 +27,6 @@ export interface GoldRun {
   questionTerms: Set<string>;
   candidates: { item: number; signals: Signals }[];
   alignment: Alignment;
-}
-
-export async function openConfiguredEngine(env: Record<string, string | undefined> = process.env): Promise<{ engine: SearchEngine; embedder: Embedder; config: Config }> {
-  const config = loadConfig(env);
-  const embedder = await openEmbedder(config);
-  return { engine: await openEngine(config, embedder, { onMessage: (l) => console.error(l) }), embedder, config };
-}
-
-/** The model once, and for each gold file the engine over the corpus it is asked of (configForGold), one per corpus. */
-export async function openGold(env: Record<string, string | undefined> = process.env) {
-  const config = loadConfig(env);
-  const embedder = await openEmbedder(config);
-  const askedOf = goldEngines(config, embedder, { onMessage: (l) => console.error(l) });
-  return {
-    embedder,
-    configFor: (file: string) => askedOf(file).config,
-    engineFor: (file: string) => askedOf(file).engine,
-  };
-}
-
-/**
- * An engine over the project's articles with the first `addresses` State of
- * the Union addresses beside them (the bench's archive), in a fixed scratch
- * folder so a second run only updates its index.
- */
-export async function openArchiveEngine(addresses: number): Promise<SearchEngine> {
-  const dir = join(tmpdir(), `quotebot-archive-${addresses}`);
-  const corpusDir = join(dir, 'corpus');
-  await mkdir(corpusDir, { recursive: true });
-  await cp(join(PROJECT_ROOT, 'corpus'), corpusDir, { recursive: true });
-  await copySotu(corpusDir, addresses);
-  return (await openConfiguredEngine({ ...process.env, CORPUS_DIR: corpusDir, INDEX_DIR: join(dir, 'index') })).engine;
 }
 
 export async function runGold(engine: SearchEngine, files: readonly string[]): Promise<GoldRun[]> {

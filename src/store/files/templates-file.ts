@@ -2,7 +2,7 @@
  * templates.bin: each document's templateKeys (segment/chrome), as 64-bit
  * hashes, in the order of the generation's documents. Boilerplate is decided
  * across documents (a short block in two or more of them), so an overlay
- * update (store/overlay) needs every document's keys to know whether the
+ * update (store/write/overlay) needs every document's keys to know whether the
  * documents it replaces move anyone else's boilerplate, without reading the
  * corpus. Hashes, not the keys: most short blocks are ordinary short
  * paragraphs, and the keys would be a copy of a third of the archive.

@@ -10,11 +10,11 @@
  * denser graph than the one it has (never for a sparser one: an archive
  * hovering around the size would otherwise rebuild on every update).
  */
-import type { Annotation } from '../annotate/annotate.js';
-import { utf8Offsets } from '../corpus/utf8.js';
-import { groupBy } from '../group.js';
-import type { Sentence } from '../segment/document.js';
-import { graphParameters, NO_BYTES, type GraphParameters, type Manifest, type Passage } from './format.js';
+import type { Annotation } from '../../annotate/annotate.js';
+import { utf8Offsets } from '../../corpus/utf8.js';
+import { groupBy } from '../../group.js';
+import type { Sentence } from '../../segment/document.js';
+import { graphParameters, NO_BYTES, type GraphParameters, type Manifest, type Passage } from '../files/format.js';
 
 /** A document as the build will index it: its text and its sentences, annotated. */
 export interface PlannedDocument {

@@ -1,26 +1,26 @@
 /**
  * Builds or updates the index, under the index lock: read and segment the
- * corpus (reusing unchanged documents' sentences), plan (store/plan: labels,
- * deletions, what to embed), execute (store/execute: embedding and graph
- * inserts), write (store/write), publish. Incremental by content: only text
+ * corpus (reusing unchanged documents' sentences), plan (store/write/plan: labels,
+ * deletions, what to embed), execute (store/write/execute: embedding and graph
+ * inserts), write (store/write/write), publish. Incremental by content: only text
  * that was never embedded before reaches the model.
  */
 import { join } from 'node:path';
-import { readCorpus } from '../corpus/read.js';
-import { fail, problemOnly, QuotebotError } from '../errors.js';
-import { buildLexicalData, recallCounts } from '../lexical/bm25.js';
-import { layoutCorpus } from '../segment/document.js';
+import { readCorpus } from '../../corpus/read.js';
+import { fail, problemOnly, QuotebotError } from '../../errors.js';
+import { buildLexicalData, recallCounts } from '../../lexical/bm25.js';
+import { layoutCorpus } from '../../segment/document.js';
 import { executePlan } from './execute.js';
-import { FORMAT_VERSION, type Manifest } from './format.js';
-import { currentGeneration, FILES, POINTER, publishGeneration, removeOrphans } from './layout.js';
-import { encodeLexical } from './lexical-file.js';
-import { loadIndex, type LoadedIndex } from './load.js';
+import { FORMAT_VERSION, type Manifest } from '../files/format.js';
+import { currentGeneration, FILES, POINTER, publishGeneration, removeOrphans } from '../files/layout.js';
+import { encodeLexical } from '../files/lexical-file.js';
+import { loadIndex, type LoadedIndex } from '../read/load.js';
 import { withIndexLock } from './lock.js';
 import type { BuildOptions, BuildReport } from './build-options.js';
 import { documentChanges, planBuild } from './plan.js';
 import { overlayUpdate } from './overlay.js';
 import { lexicalText, segmentReusing } from './reuse.js';
-import { encodeTemplateKeys } from './templates-file.js';
+import { encodeTemplateKeys } from '../files/templates-file.js';
 import { writeFailure, writeGeneration } from './write.js';
 
 /**

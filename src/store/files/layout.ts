@@ -7,7 +7,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { writeFileAtomic } from '../../fs/atomic.js';
 
 export const POINTER = 'current.json';
 export const FILES = {
@@ -22,7 +22,7 @@ export const FILES = {
 /** The data files a full build writes, which every later overlay generation links (the manifest is each one's own). */
 export const BASE_FILES = [FILES.store, FILES.vectors, FILES.graph, FILES.lexical, FILES.templates] as const;
 
-/** An overlay generation's own files (store/overlay), beside the base's linked ones. */
+/** An overlay generation's own files (store/write/overlay), beside the base's linked ones. */
 export const OVERLAY_FILES = {
   store: 'overlay.passages.bin',
   vectors: 'overlay.vectors.f32',

@@ -1,5 +1,5 @@
 /**
- * Writes one generation folder, the mirror of store/load: every file through
+ * Writes one generation folder, the mirror of store/read/load: every file through
  * the atomic path (temp name, fsync, rename, folder fsync), the manifest last
  * with each file's size and CRC-32, so a generation whose manifest exists is
  * complete, and `--verify` can prove it still is. A failed write (a full
@@ -8,13 +8,13 @@
 import { appendFile, copyFile, link, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type hnswlib from 'hnswlib-node';
-import { fail, oneLine, QuotebotError } from '../errors.js';
-import { syncPath, writeFileAtomic, writeFileAtomicWith } from '../fs/atomic.js';
-import { checkOfBytes, checkOfFile, extendCheck, type FileCheck } from '../fs/checksum.js';
-import type { Manifest, Passage, StoredDocument } from './format.js';
-import { graphFileProblem } from './hnsw-file.js';
-import { BASE_FILES, FILES, newGenerationName, OVERLAY_FILES } from './layout.js';
-import { encodePassages } from './passages-file.js';
+import { fail, oneLine, QuotebotError } from '../../errors.js';
+import { syncPath, writeFileAtomic, writeFileAtomicWith } from '../../fs/atomic.js';
+import { checkOfBytes, checkOfFile, extendCheck, type FileCheck } from '../../fs/checksum.js';
+import type { Manifest, Passage, StoredDocument } from '../files/format.js';
+import { graphFileProblem } from '../files/hnsw-file.js';
+import { BASE_FILES, FILES, newGenerationName, OVERLAY_FILES } from '../files/layout.js';
+import { encodePassages } from '../files/passages-file.js';
 
 export interface GenerationContent {
   manifest: Omit<Manifest, 'files'>;
@@ -27,9 +27,9 @@ export interface GenerationContent {
    */
   vectorsBefore?: { file: string; check: FileCheck };
   graph: hnswlib.HierarchicalNSW;
-  /** lexical.bin's bytes (store/lexical-file). */
+  /** lexical.bin's bytes (store/files/lexical-file). */
   lexical: Uint8Array;
-  /** templates.bin's bytes (store/templates-file). */
+  /** templates.bin's bytes (store/files/templates-file). */
   templates: Uint8Array;
 }
 

@@ -5,9 +5,9 @@
  * on-demand check, not part of every start.
  */
 import { join } from 'node:path';
-import { oneLine } from '../errors.js';
-import { checkOfFile } from '../fs/checksum.js';
-import { currentGeneration, FILES, previousGeneration } from './layout.js';
+import { oneLine } from '../../errors.js';
+import { checkOfFile } from '../../fs/checksum.js';
+import { currentGeneration, FILES, previousGeneration } from '../files/layout.js';
 import { loadGeneration, readManifest } from './load.js';
 
 export interface FileVerdict {

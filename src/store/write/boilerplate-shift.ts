@@ -3,11 +3,11 @@
  * boilerplate of the documents it keeps. Boilerplate is a short block found
  * in two or more documents (segment/chrome), so removing a document can turn
  * a kept document's template back into prose, and adding one can turn a kept
- * document's paragraph into a template. An overlay update (store/overlay) is
+ * document's paragraph into a template. An overlay update (store/write/overlay) is
  * exact only when neither happens; otherwise the full build runs. Pure: key
  * hashes in, a decision out.
  */
-import { templateHash, type TemplateKeys } from './templates-file.js';
+import { templateHash, type TemplateKeys } from '../files/templates-file.js';
 
 /**
  * The boilerplate the overlay's documents are laid out with (those of their

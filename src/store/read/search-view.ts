@@ -4,11 +4,11 @@
  * the overlay follow the base's, its documents follow the base's documents;
  * the base documents it masks stay in place (positions keep their meaning)
  * but are never found: their graph points are marked deleted at load and
- * their postings are masked (store/load).
+ * their postings are masked (store/read/load).
  */
 import type hnswlib from 'hnswlib-node';
-import { byName } from '../corpus/read.js';
-import type { PassageList, SearchIndex, SearchPassage } from '../index-view.js';
+import { byName } from '../../corpus/read.js';
+import type { PassageList, SearchIndex, SearchPassage } from '../../index-view.js';
 import type { IndexPart, LoadedIndex } from './load.js';
 
 /**

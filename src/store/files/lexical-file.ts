@@ -5,7 +5,7 @@
  *   terms (UTF-8, '\n'-separated; terms are letters and digits only), zero padding to 4 bytes,
  *   u32 offsets[terms + 1], u32 postings[postings], u16 frequencies[postings], u16 lengths[passages]
  */
-import type { LexicalData } from '../lexical/bm25.js';
+import type { LexicalData } from '../../lexical/bm25.js';
 
 const MAGIC = 0x584c4251; // "QBLX" little-endian
 const VERSION = 1;

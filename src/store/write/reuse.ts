@@ -1,14 +1,14 @@
 /**
  * What a build takes over from the generation before it instead of doing
  * again: a document's sentences and annotations. Shared by the full build
- * (store/build) and the overlay update (store/overlay).
+ * (store/write/build) and the overlay update (store/write/overlay).
  */
-import { annotateDocument, type Annotation } from '../annotate/annotate.js';
-import { createTagger, type Tagger } from '../annotate/tagger.js';
-import { groupBy } from '../group.js';
-import type { Span } from '../segment/blocks.js';
-import { sentencesOf, type DocumentLayout, type SegmentedDocument, type Sentence } from '../segment/document.js';
-import type { Passage, StoredDocument } from './format.js';
+import { annotateDocument, type Annotation } from '../../annotate/annotate.js';
+import { createTagger, type Tagger } from '../../annotate/tagger.js';
+import { groupBy } from '../../group.js';
+import type { Span } from '../../segment/blocks.js';
+import { sentencesOf, type DocumentLayout, type SegmentedDocument, type Sentence } from '../../segment/document.js';
+import type { Passage, StoredDocument } from '../files/format.js';
 
 /** Passages of an earlier generation, with the hash each document had when they were made. */
 export interface EarlierPassages {

@@ -5,11 +5,11 @@
  * read whole all the same, as before: a query then reads nothing (~100 MB for
  * the 61,600 sentences of the addresses). Past it the file stays on disk, and
  * rows are read with positional reads, a run of adjacent rows in one read (a
- * build's copies of old vectors; an update copies the file itself, store/write). A reader's queries
- * take their rows from the loaded graph instead (store/load.ts, searchView).
+ * build's copies of old vectors; an update copies the file itself, store/write/write). A reader's queries
+ * take their rows from the loaded graph instead (store/read/load.ts, searchView).
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { closeWhenCollected, readFully } from '../fs/positional.js';
+import { closeWhenCollected, readFully } from '../../fs/positional.js';
 
 export interface VectorRows {
   readonly dims: number;
