@@ -8,7 +8,7 @@ import { scratch } from './support/temp.js';
 import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
 import { answerReply, echoText, formatQuote, LIMITS, NO_MENTIONS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
-import { questionFromMention } from '../src/discord/bot.js';
+import { questionFromMention } from '../src/discord/events/mention.js';
 import type { Answer } from '../src/search/engine.js';
 
 const quote = (text: string, paragraph = 1) => ({ text, doc: 'a.txt', start: 0, end: text.length, score: 1, title: 'A title', date: '1 May 2014', paragraph });

@@ -1,0 +1,70 @@
+/**
+ * A button under an answer: a vote (recorded once per user and message) or
+ * More (the next page, to the one who asked for it). Button ids are hostile
+ * input: parseButtonId accepts only what the bot itself writes.
+ */
+import type { ButtonInteraction } from 'discord.js';
+import { oneLine } from '../../errors.js';
+import { BUSY, SLOW_DOWN } from '../admission.js';
+import { MAX_QUOTES, PAGE, parseButtonId, type ButtonAction } from '../buttons.js';
+import { recordFeedback } from '../feedback.js';
+import { turnedAway, type BotContext } from './context.js';
+
+async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Extract<ButtonAction, { kind: 'vote' }>['verdict']): Promise<void> {
+  const { admission, replies, votes, discord: d, logger } = ctx;
+  const [messageId, userId] = [interaction.message.id, interaction.user.id];
+  if (!votes.claim(messageId, userId)) {
+    await replies.privately(interaction, 'You already voted on this answer; only your first vote counts.');
+    return;
+  }
+  if (!admission.userAllowed(userId)) {
+    votes.release(messageId, userId);
+    await replies.privately(interaction, SLOW_DOWN);
+    return;
+  }
+  const embed = interaction.message.embeds[0];
+  const written = await recordFeedback(d.feedbackFile, {
+    at: new Date(ctx.now()).toISOString(),
+    verdict,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    messageId,
+    question: embed?.title ?? null,
+    shown: embed?.description ?? interaction.message.content,
+  }, d.feedbackMaxBytes).then(
+    () => true,
+    (error: unknown) => (logger.error({ err: oneLine(error) }, 'feedback not recorded'), false),
+  );
+  if (!written) {
+    votes.release(messageId, userId);
+    await replies.privately(interaction, 'Your vote could not be recorded; please try again later.');
+    return;
+  }
+  logger.info({ verdict, message: messageId }, 'feedback');
+  await replies.privately(interaction, 'Thanks, your vote was recorded.');
+}
+
+export const button = {
+  async execute(ctx: BotContext, interaction: ButtonInteraction): Promise<void> {
+    const { admission, replies } = ctx;
+    const action = parseButtonId(interaction.customId);
+    // Unknown ids (an old or forged button) are still acknowledged, so the user sees why nothing happened.
+    if (!action) {
+      await replies.privately(interaction, 'This button is no longer valid. Ask the question again.');
+      return;
+    }
+    // Votes and More pages obey the same channel list and rate limits as questions.
+    if (await turnedAway(ctx, interaction)) return;
+    if (action.kind === 'vote') return vote(ctx, interaction, action.verdict);
+    if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
+      await replies.privately(interaction, admission.busy() ? BUSY : SLOW_DOWN);
+      return;
+    }
+    const top = Math.min(action.shown + PAGE, MAX_QUOTES);
+    await admission.admit(async (gated) => {
+      // The next page goes to the one who asked for it, not to the whole channel.
+      await replies.defer(interaction, true);
+      await gated(async () => replies.edit(interaction, await ctx.answer(action.question, top, action.shown)));
+    });
+  },
+};
