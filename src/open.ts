@@ -16,6 +16,7 @@ import { sameModel } from './store/files/format.js';
 import { currentGeneration } from './store/files/layout.js';
 import { loadIndex, loadIndexOrPrevious, readManifest, type LoadedIndex } from './store/read/load.js';
 import { searchView } from './store/read/search-view.js';
+import { watchGeneration } from './store/read/watch.js';
 
 export interface Hooks {
   /** Human-readable progress lines (stderr in the CLI, the log in the bot). */
@@ -145,4 +146,83 @@ export async function openEngine(
     return loadIndex(config.indexDir, embedder);
   });
   return engineOver(config, index, embedder, hooks);
+}
+
+/** An engine that stays current: see followIndex. */
+export interface IndexFollower {
+  /** The engine over the newest index that loaded. */
+  engine(): SearchEngine;
+  /** Re-indexes the documents whose quotes were withheld since the last call and answers from the result; false when there were none. */
+  reindexStale(): Promise<boolean>;
+  /** Stops following published generations. */
+  stop(): void;
+}
+
+export interface FollowOptions {
+  preloaded?: Promise<LoadedIndex | undefined>;
+  /** Follow the generations other processes publish (index --watch, a cron job); default true. */
+  watch?: boolean;
+  /** Re-index withheld documents at once, in the background (the bot), not when reindexStale is called (the CLI). */
+  reindexInBackground?: boolean;
+  onReindex?: (docs: string[]) => void;
+  onReport?: (report: BuildReport) => void;
+  /** A background re-index failed: the index stays as it was. */
+  onReindexFailed?: (error: unknown) => void;
+  onSwitched?: (engine: SearchEngine) => void;
+  /** A published generation did not load: the previous engine keeps answering. */
+  onKept?: (error: unknown) => void;
+}
+
+/**
+ * The model's engine over an index that stays current, for a front end that
+ * runs for a while (the CLI's prompt, the bot): a generation another process
+ * publishes is switched to (or, when it does not load, the last good one
+ * kept), and documents whose quotes failed the verbatim check are re-indexed
+ * by content, in the background or when the caller says.
+ */
+export async function followIndex(config: Config, embedder: Embedder, hooks: Hooks, options: FollowOptions = {}): Promise<IndexFollower> {
+  const withheld = new Set<string>();
+  let reindexing: Promise<unknown> | undefined;
+  const reindex = async (docs: string[]) => {
+    options.onReindex?.(docs);
+    options.onReport?.(await updateIndex(config, embedder, hooks, { reread: docs }));
+  };
+  const engineHooks: Hooks = {
+    ...hooks,
+    onStale: (docs) => {
+      if (!options.reindexInBackground) return docs.forEach((d) => withheld.add(d));
+      // One at a time: the generation watcher switches to its result.
+      reindexing ??= reindex(docs)
+        .catch((error: unknown) => options.onReindexFailed?.(error))
+        .finally(() => (reindexing = undefined));
+    },
+  };
+  let current = await openEngine(config, embedder, engineHooks, options.preloaded);
+  const reload = async () => {
+    current = engineOver(config, await loadIndexOrPrevious(config.indexDir, embedder, (line) => hooks.onMessage?.(line)), embedder, engineHooks);
+  };
+  const stop =
+    options.watch === false
+      ? () => undefined
+      : watchGeneration(config.indexDir, async (dir) => {
+          if (dir === current.index.generation) return;
+          try {
+            await reload();
+            options.onSwitched?.(current);
+          } catch (error) {
+            options.onKept?.(error);
+          }
+        });
+  return {
+    engine: () => current,
+    async reindexStale() {
+      if (withheld.size === 0) return false;
+      const docs = [...withheld];
+      withheld.clear();
+      await reindex(docs);
+      await reload();
+      return true;
+    },
+    stop,
+  };
 }

@@ -7,9 +7,7 @@ import 'dotenv/config';
 import pino from 'pino';
 import { loadConfig } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
-import { engineOver, openEmbedder, openEngine, preloadIndex, updateIndex, type Hooks } from '../open.js';
-import { loadIndexOrPrevious } from '../store/read/load.js';
-import { watchGeneration } from '../store/read/watch.js';
+import { followIndex, openEmbedder, preloadIndex } from '../open.js';
 import { createBot } from './bot.js';
 
 async function main(): Promise<number> {
@@ -21,31 +19,20 @@ async function main(): Promise<number> {
   if (!config.discord.token) throw fail('MISSING_TOKEN');
   const preloaded = preloadIndex(config);
   const embedder = await openEmbedder(config);
-  // A quote that fails the verbatim check means a document changed since it was indexed: re-index once,
-  // in the background; the generation watcher below then switches to the new index.
-  let reindexing: Promise<unknown> | undefined;
-  const hooks: Hooks = {
-    onMessage: (line) => logger.info(line),
-    onStale: (docs) => {
-      logger.warn({ docs }, 'withheld quotes from documents changed since they were indexed; re-indexing');
-      reindexing ??= updateIndex(config, embedder, hooks, { reread: docs })
-        .catch((error: unknown) => logger.error({ err: oneLine(error) }, 're-index failed'))
-        .finally(() => (reindexing = undefined));
-    },
-  };
-  let engine = await openEngine(config, embedder, hooks, preloaded);
-  const stopWatching = watchGeneration(config.indexDir, async () => {
-    try {
-      engine = engineOver(config, await loadIndexOrPrevious(config.indexDir, embedder, (line) => logger.warn(line)), embedder, hooks);
-      logger.info({ sentences: engine.index.passages.length }, 'switched to the new index');
-    } catch (error) {
-      logger.warn({ err: oneLine(error) }, 'kept the previous index');
-    }
+  // A quote that fails the verbatim check means a document changed since it was indexed: it is re-indexed
+  // in the background, and the bot switches to the new index when it is published.
+  const follower = await followIndex(config, embedder, { onMessage: (line) => logger.info(line) }, {
+    preloaded,
+    reindexInBackground: true,
+    onReindex: (docs) => logger.warn({ docs }, 'withheld quotes from documents changed since they were indexed; re-indexing'),
+    onReindexFailed: (error) => logger.error({ err: oneLine(error) }, 're-index failed'),
+    onSwitched: (engine) => logger.info({ sentences: engine.index.passages.length }, 'switched to the new index'),
+    onKept: (error) => logger.warn({ err: oneLine(error) }, 'kept the previous index'),
   });
-  const bot = createBot({ config, engine: () => engine, logger });
+  const bot = createBot({ config, engine: follower.engine, logger });
   const shutdown = async (signal: string) => {
     logger.info(`${signal}: finishing questions in flight, then exiting`);
-    stopWatching();
+    follower.stop();
     await bot.stop();
     process.exit(0);
   };
