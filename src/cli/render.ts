@@ -5,6 +5,7 @@
 import pc from 'picocolors';
 import { citation } from '../quote/citation.js';
 import { pieces } from '../quote/pieces.js';
+import { sourceLink } from '../quote/source-link.js';
 import type { Quote } from '../quote/select.js';
 import type { Answer } from '../search/engine.js';
 import type { EvalReport } from '../evaluate/evaluate.js';
@@ -19,7 +20,8 @@ export function renderAnswer(answer: Answer, color: boolean): string {
   const c = pc.createColors(color);
   const quote = (q: Quote) => {
     const text = pieces(q).map((p) => (p.marked ? c.bold(c.underline(p.text)) : p.text)).join('');
-    return `“${text}”\n  ${c.dim(`— ${citation(q)}`)}`;
+    const link = sourceLink(q.url, q.text);
+    return `“${text}”\n  ${c.dim(`— ${citation(q)}`)}${link ? `\n  ${c.dim(link)}` : ''}`;
   };
   if (answer.verdict === 'answered' && answer.quotes.length > 0) return answer.quotes.map(quote).join('\n\n');
   if (answer.verdict === 'related' && answer.related.length > 0) return [c.yellow(RELATED_HEADING), ...answer.related.map(quote)].join('\n\n');
@@ -38,6 +40,7 @@ function quoteJson(q: Quote) {
     date: q.date ?? null,
     paragraph: q.paragraph,
     highlight: q.highlight ?? [],
+    link: sourceLink(q.url, q.text) ?? null,
   };
 }
 

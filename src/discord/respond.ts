@@ -6,6 +6,7 @@
  */
 import { escapeMarkdown } from 'discord.js';
 import { citation } from '../quote/citation.js';
+import { sourceLink } from '../quote/source-link.js';
 import { pieces } from '../quote/pieces.js';
 import type { Answer } from '../search/engine.js';
 import { answerButtons, moreButtonId, type ActionRow } from './buttons.js';
@@ -69,6 +70,13 @@ export function shownQuotes(answer: Answer): Answer['quotes'] {
 
 export const RELATED_NOTE = '**Not answered directly.** The articles do not say this; these are the closest passages:';
 
+/** The citation, linked to the quote in its document when the document has a URL (the link text's brackets escaped). */
+function citedSource(quote: Answer['quotes'][number]): string {
+  const cited = escapeText(citation(quote));
+  const link = sourceLink(quote.url, quote.text);
+  return link ? `[${cited.replace(/[[\]]/g, '\\$&')}](${link})` : suppressPreviews(cited);
+}
+
 /** The quote, markdown escaped, its answering values in bold: emphasis goes around slices, the text is unchanged. */
 export function formatQuote(quote: Answer['quotes'][number]): string {
   const body = pieces(quote)
@@ -77,7 +85,7 @@ export function formatQuote(quote: Answer['quotes'][number]): string {
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n');
-  return `${body}\n— ${suppressPreviews(escapeText(citation(quote)))}`;
+  return `${body}\n— ${citedSource(quote)}`;
 }
 
 export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false }: PageOptions = {}): ReplyPayload {

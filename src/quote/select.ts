@@ -22,6 +22,8 @@ export interface Quote {
   title?: string;
   publisher?: string;
   date?: string;
+  /** The document's URL, when it has one (a sidecar's `url`, an HTML page's canonical link). */
+  url?: string;
   paragraph: number;
   /** File offsets [start, end) of the values inside the quote that answer the question, in order; absent when none. */
   highlight?: [number, number][];
@@ -131,6 +133,7 @@ export function selectQuotes({ sentences, documents, ranked, top, answering = ()
       ...(meta.title ? { title: meta.title } : {}),
       ...(meta.publisher ? { publisher: meta.publisher } : {}),
       ...(meta.date ? { date: meta.date } : {}),
+      ...(meta.url ? { url: meta.url } : {}),
       paragraph: sentence.paragraph,
       ...(marked.length > 0 ? { highlight: marked } : {}),
     });
