@@ -16,7 +16,7 @@ try {
   const rest = new REST(discord.apiBase ? { api: discord.apiBase } : {}).setToken(discord.token.reveal());
   const route = discord.guildId ? Routes.applicationGuildCommands(discord.appId, discord.guildId) : Routes.applicationCommands(discord.appId);
   await rest.put(route, { body: COMMANDS });
-  process.stderr.write(`registered ${COMMANDS.map((c) => `/${c.name}`).join(', ')} ${discord.guildId ? `in server ${discord.guildId}` : 'globally'}\n`);
+  process.stderr.write(`registered ${COMMANDS.map((c) => (c.type === undefined || c.type === 1 ? `/${c.name}` : `"${c.name}"`)).join(', ')} ${discord.guildId ? `in server ${discord.guildId}` : 'globally'}\n`);
 } catch (error) {
   process.stderr.write(`error: ${oneLine(error)}\n`);
   process.exitCode = 1;

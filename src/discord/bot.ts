@@ -2,7 +2,7 @@
  * The Discord front end: /ask and @mentions in guild channels and threads,
  * answered from whatever engine `engine()` returns at that moment (so the
  * index can be swapped underneath). Every question gets exactly one reply.
- * One handler per event (events/); admission (admission.ts) decides who is
+ * One handler per event and command (events/); admission (admission.ts) decides who is
  * answered and when; this file builds the client and wires them.
  */
 import { Client, Events, GatewayIntentBits, RESTEvents, type ClientOptions } from 'discord.js';
@@ -16,6 +16,7 @@ import { RETRY_DELAYS_MS, type RetryPolicy } from './deliver.js';
 import { ask } from './events/ask.js';
 import { button } from './events/button.js';
 import type { BotContext } from './events/context.js';
+import { findInArticles } from './events/find-in-articles.js';
 import { mention } from './events/mention.js';
 import { interactionReplies } from './interaction-replies.js';
 import { NO_MENTIONS } from './respond.js';
@@ -85,6 +86,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
   client.on(Events.InteractionCreate, (interaction) => {
     if (interaction.isButton()) button.execute(ctx, interaction).catch(failed('button'));
     else if (interaction.isChatInputCommand() && interaction.commandName === ask.command) ask.execute(ctx, interaction).catch(failed('slash'));
+    else if (interaction.isMessageContextMenuCommand() && interaction.commandName === findInArticles.command) findInArticles.execute(ctx, interaction).catch(failed('claim'));
   });
 
   return {

@@ -1,10 +1,12 @@
-/** Slash commands as data; scripts/register-commands.ts sends them to Discord. */
-import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+/** The application commands as data; scripts/register-commands.ts sends them all to Discord. */
+import { ApplicationCommandOptionType, ApplicationCommandType, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import { MAX_QUESTION_LENGTH } from '../search/engine.js';
 
 export const MAX_TOP = 5;
+/** The message command's name, as shown under Apps on a message. */
+export const FIND_IN_ARTICLES = 'Find in the articles';
 
-export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
+export const COMMANDS: RESTPostAPIApplicationCommandsJSONBody[] = [
   {
     name: 'ask',
     description: 'Ask about the articles; the answer is verbatim quotes with their sources.',
@@ -14,4 +16,6 @@ export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
       { name: 'public', description: 'Show the answer to everyone in the channel (default: yes)', type: ApplicationCommandOptionType.Boolean },
     ],
   },
+  // A message command: under Apps on any message, it looks the message up as a claim.
+  { name: FIND_IN_ARTICLES, type: ApplicationCommandType.Message },
 ];

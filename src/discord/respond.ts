@@ -25,9 +25,44 @@ export interface ReplyPayload {
 export interface PageOptions {
   /** Quotes already shown on earlier pages (answer.quotes starts with them). */
   skip?: number;
-  /** The engine returned as many quotes as asked for, so more may match. */
+  /** The engine returned as many quotes as asked for, so more may match (a More button, when the wording pages). */
   mayHaveMore?: boolean;
+  wording?: Wording;
 }
+
+/** How a reply frames what it shows: an answer to a question, or the passages that bear on a claim. */
+export interface Wording {
+  /** Above quotes that answer ('' for none). */
+  answered: string;
+  /** Above the closest passages when nothing answers. */
+  related: string;
+  answeredFooter: string;
+  relatedFooter: string;
+  /** When nothing is shown: followed by the documents the articles cover. */
+  none: string;
+  /** A More button for the next quotes (it asks the echoed text again as a question). */
+  pages: boolean;
+}
+
+
+export const QUESTION_WORDING: Wording = {
+  answered: '',
+  related: '**Not answered directly.** The articles do not say this; these are the closest passages:',
+  answeredFooter: 'Verbatim quotes from the articles',
+  relatedFooter: 'Closest passages, not an answer',
+  none: 'Sorry, that is not in the articles, so I have nothing to quote. They cover:',
+  pages: true,
+};
+
+/** A claim is never confirmed by a reply: the quotes bear on it, and may contradict it. */
+export const CLAIM_WORDING: Wording = {
+  answered: '**The articles say:** (read them against the claim: a quote may contradict it)',
+  related: '**Closest passages.** Nothing in the articles speaks to this claim directly; these are the nearest:',
+  answeredFooter: 'Verbatim quotes that bear on the claim, not a verdict on it',
+  relatedFooter: 'Closest passages, not a verdict on the claim',
+  none: 'Nothing in the articles on this. They cover:',
+  pages: false,
+};
 
 /** Escapes markdown so the rendered text is the source text; also defuses masked links and headings. */
 export function escapeText(text: string): string {
@@ -68,7 +103,6 @@ export function shownQuotes(answer: Answer): Answer['quotes'] {
   return answer.verdict === 'related' ? answer.related : answer.verdict === 'answered' ? answer.quotes : [];
 }
 
-export const RELATED_NOTE = '**Not answered directly.** The articles do not say this; these are the closest passages:';
 
 /** The citation, linked to the quote in its document when the document has a URL (the link text's brackets escaped). */
 function citedSource(quote: Answer['quotes'][number]): string {
@@ -88,11 +122,11 @@ export function formatQuote(quote: Answer['quotes'][number]): string {
   return `${body}\n— ${citedSource(quote)}`;
 }
 
-export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false }: PageOptions = {}): ReplyPayload {
+export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false, wording = QUESTION_WORDING }: PageOptions = {}): ReplyPayload {
   const all = shownQuotes(answer);
-  if (all.length === 0) return notInArticles(answer.question, coveredTitles);
+  if (all.length === 0) return notInArticles(answer.question, coveredTitles, wording);
   const quotes = all.slice(skip);
-  const intro = answer.verdict === 'related' ? RELATED_NOTE : '';
+  const intro = answer.verdict === 'related' ? wording.related : wording.answered;
   if (quotes.length === 0) return plainReply('No further quotes match this question.');
   const title = questionTitle(answer.question);
   const blocks: string[] = [];
@@ -113,9 +147,9 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[], { 
       allowedMentions: NO_MENTIONS,
     };
   }
-  const kind = answer.verdict === 'related' ? 'Closest passages, not an answer' : 'Verbatim quotes from the articles';
+  const kind = answer.verdict === 'related' ? wording.relatedFooter : wording.answeredFooter;
   const footer = `${kind}${more > 0 ? ` · ${more} more matched but did not fit` : ''}`;
-  const moreId = more > 0 || mayHaveMore ? moreButtonId(answer.question, skip + blocks.length) : undefined;
+  const moreId = wording.pages && (more > 0 || mayHaveMore) ? moreButtonId(answer.question, skip + blocks.length) : undefined;
   return {
     embeds: [{ title, description, color: EMBED_COLOUR, footer: { text: footer } }],
     components: answerButtons(moreId),
@@ -123,9 +157,8 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[], { 
   };
 }
 
-export function notInArticles(question: string, coveredTitles: readonly string[]): ReplyPayload {
-  const intro = 'Sorry, that is not in the articles, so I have nothing to quote. They cover:';
-  let description = intro;
+export function notInArticles(question: string, coveredTitles: readonly string[], wording = QUESTION_WORDING): ReplyPayload {
+  let description = wording.none;
   for (const title of coveredTitles) {
     const line = `\n• ${escapeText(title)}`;
     // A message's length, not the embed's 4096: a refusal stays short.

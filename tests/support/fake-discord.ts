@@ -206,6 +206,28 @@ export class FakeDiscord {
     return this.interaction(2, { id: '600000000000000001', name: 'ask', type: 1, options }, userId);
   }
 
+  /** "Find in the articles" (a message command) on a message in the channel: Discord resolves the target message into the interaction. */
+  messageCommand(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000004' }, userId = '500000000000000002'): { id: string; token: string } {
+    const targetId = nextId();
+    const message = {
+      id: targetId,
+      type: 0,
+      channel_id: CHANNEL_ID,
+      author: { id: author.id, username: `user${author.id.slice(-3)}`, discriminator: '0', avatar: null, bot: author.bot ?? false },
+      content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds: [],
+      pinned: false,
+    };
+    return this.interaction(2, { id: '600000000000000002', name: 'Find in the articles', type: 3, target_id: targetId, resolved: { messages: { [targetId]: message } } }, userId);
+  }
+
   /** A click on a button of a message the bot sent (its recorded POST or PATCH); clicks on one reply share its id. */
   click(customId: string, sent: RecordedRequest, userId = '500000000000000003'): { id: string; token: string } {
     let messageId = this.sentIds.get(sent);

@@ -1,5 +1,5 @@
 /** What every event handler is called with: the bot's shared parts, built once by createBot. */
-import type { ButtonInteraction, ChatInputCommandInteraction, Client } from 'discord.js';
+import type { ButtonInteraction, ChatInputCommandInteraction, Client, MessageContextMenuCommandInteraction } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/env.js';
 import type { Admission } from '../admission.js';
@@ -21,7 +21,7 @@ export interface BotContext {
 }
 
 /** Tells the user privately, and returns true, when the bot is stopping or the channel is not one it serves. */
-export async function turnedAway({ admission, replies }: BotContext, interaction: ChatInputCommandInteraction | ButtonInteraction): Promise<boolean> {
+export async function turnedAway({ admission, replies }: BotContext, interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction | ButtonInteraction): Promise<boolean> {
   if (admission.accepting && admission.allowedChannel(interaction.channelId, interaction.channel?.isThread() ? interaction.channel.parentId : undefined)) return false;
   const why = admission.accepting ? 'I only answer in the channels I was set up for.' : 'I am restarting; ask again in a moment.';
   await replies.privately(interaction, why);
