@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recordFeedback } from '../src/discord/feedback.js';
 import { scratch } from './support/temp.js';
-import { MAX_QUOTES, moreButtonId, parseButtonId } from '../src/discord/buttons.js';
+import { MAX_QUOTES, moreButtonId, parseButtonId, sourcesButtonId } from '../src/discord/buttons.js';
 import { answerReply, echoText, formatQuote, LIMITS, NO_MENTIONS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
 import { questionFromMention } from '../src/discord/events/mention.js';
@@ -221,7 +221,7 @@ describe('properties', () => {
   const clickedIds = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 120 }),
     fc
-      .tuple(fc.constantFrom('more:', 'vote:', 'more', 'MORE:', ''), fc.constantFrom('', '0', '03', '3', '9', '10', '-1', '٣', 'up', 'down', 'up ', ' '), fc.constantFrom('', ':', '::'), hostile)
+      .tuple(fc.constantFrom('more:', 'vote:', 'sources:', 'more', 'MORE:', ''), fc.constantFrom('', '0', '03', '3', '9', '10', '-1', '٣', 'up', 'down', 'up ', ' '), fc.constantFrom('', ':', '::'), hostile)
       .map((parts) => parts.join('')),
   );
 
@@ -231,7 +231,8 @@ describe('properties', () => {
         const action = parseButtonId(id);
         if (!action) return;
         // Parsed means it is exactly the id the bot would have made for this action.
-        expect(action.kind === 'vote' ? `vote:${action.verdict}` : moreButtonId(action.question, action.shown)).toBe(id);
+        const made = action.kind === 'vote' ? `vote:${action.verdict}` : action.kind === 'sources' ? sourcesButtonId(action.page) : moreButtonId(action.question, action.shown);
+        expect(made).toBe(id);
         if (action.kind === 'more') {
           expect(action.shown).toBeGreaterThanOrEqual(1);
           expect(action.question).toBe(action.question.trim());

@@ -18,6 +18,7 @@ import { button } from './events/button.js';
 import type { BotContext } from './events/context.js';
 import { findInArticles } from './events/find-in-articles.js';
 import { mention } from './events/mention.js';
+import { sources } from './events/sources.js';
 import { interactionReplies } from './interaction-replies.js';
 import { NO_MENTIONS } from './respond.js';
 import { VoteLedger } from './votes.js';
@@ -75,6 +76,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     retry,
     admission,
     answer: answerer(engine, logger),
+    engine,
     replies: interactionReplies(retry),
     votes: new VoteLedger(),
   };
@@ -86,6 +88,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
   client.on(Events.InteractionCreate, (interaction) => {
     if (interaction.isButton()) button.execute(ctx, interaction).catch(failed('button'));
     else if (interaction.isChatInputCommand() && interaction.commandName === ask.command) ask.execute(ctx, interaction).catch(failed('slash'));
+    else if (interaction.isChatInputCommand() && interaction.commandName === sources.command) sources.execute(ctx, interaction).catch(failed('sources'));
     else if (interaction.isMessageContextMenuCommand() && interaction.commandName === findInArticles.command) findInArticles.execute(ctx, interaction).catch(failed('claim'));
   });
 

@@ -2,14 +2,17 @@
  * The buttons under an answer, as data. Their state lives in custom_id
  * (at most 100 characters), so a click works after a restart with nothing
  * kept in memory: "more:<shown>:<question>" pages on through the quotes,
- * "vote:up" / "vote:down" record feedback.
+ * "vote:up" / "vote:down" record feedback, "sources:<page>" pages /sources.
  */
 export const PAGE = 3;
 /** No page goes past this many quotes in all: beyond it, matches are too weak to be worth quoting. */
 export const MAX_QUOTES = 10;
 const CUSTOM_ID_MAX = 100;
 
-export type ButtonAction = { kind: 'more'; shown: number; question: string } | { kind: 'vote'; verdict: 'up' | 'down' };
+export type ButtonAction = { kind: 'more'; shown: number; question: string } | { kind: 'vote'; verdict: 'up' | 'down' } | { kind: 'sources'; page: number };
+
+/** The id of a /sources page button: the page it shows, 1-based. */
+export const sourcesButtonId = (page: number) => `sources:${page}`;
 
 /** The More button's id, or undefined when the question is too long to carry or no page is left. */
 export function moreButtonId(question: string, shown: number): string | undefined {
@@ -19,6 +22,9 @@ export function moreButtonId(question: string, shown: number): string | undefine
 
 export function parseButtonId(id: string): ButtonAction | undefined {
   if (id === 'vote:up' || id === 'vote:down') return { kind: 'vote', verdict: id === 'vote:up' ? 'up' : 'down' };
+  // A page number as sourcesButtonId writes it (no sign, no leading zero); whether the page exists is the handler's to say.
+  const page = /^sources:([1-9]\d{0,5})$/.exec(id);
+  if (page) return { kind: 'sources', page: Number(page[1]) };
   const match = /^more:(\d{1,2}):(.+)$/s.exec(id);
   if (!match) return undefined;
   const shown = Number(match[1]);

@@ -16,6 +16,7 @@ export const COMMANDS: RESTPostAPIApplicationCommandsJSONBody[] = [
       { name: 'public', description: 'Show the answer to everyone in the channel (default: yes)', type: ApplicationCommandOptionType.Boolean },
     ],
   },
+  { name: 'sources', description: 'What I answer from: the articles, and questions to try. Only you see it.' },
   // A message command: under Apps on any message, it looks the message up as a claim.
   { name: FIND_IN_ARTICLES, type: ApplicationCommandType.Message },
 ];

@@ -4,7 +4,7 @@
  * the acknowledged reply. When a retry meets 40060 the lost attempt was
  * acknowledged, and discord.js is told so (editReply checks it).
  */
-import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type ButtonInteraction, type RepliableInteraction } from 'discord.js';
 import { alreadyAcknowledged, deliver, type RetryPolicy } from './deliver.js';
 import { plainReply, type ReplyPayload } from './respond.js';
 
@@ -14,6 +14,8 @@ export interface InteractionReplies {
   defer(interaction: RepliableInteraction, ephemeral: boolean): Promise<void>;
   /** Editing @original is idempotent: a repeated edit shows the same reply. */
   edit(interaction: RepliableInteraction, payload: ReplyPayload): Promise<unknown>;
+  /** Replaces the message the clicked button is on (a page of /sources). */
+  update(interaction: ButtonInteraction, payload: ReplyPayload): Promise<void>;
 }
 
 export function interactionReplies(retry: RetryPolicy): InteractionReplies {
@@ -24,5 +26,6 @@ export function interactionReplies(retry: RetryPolicy): InteractionReplies {
     privately: (interaction, text) => acknowledge(interaction, () => interaction.reply({ ...plainReply(text), flags: MessageFlags.Ephemeral }), 'replied'),
     defer: (interaction, ephemeral) => acknowledge(interaction, () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}), 'deferred'),
     edit: (interaction, payload) => deliver(() => interaction.editReply(payload), retry),
+    update: (interaction, payload) => acknowledge(interaction, () => interaction.update(payload), 'replied'),
   };
 }

@@ -50,7 +50,7 @@ export const QUESTION_WORDING: Wording = {
   related: '**Not answered directly.** The articles do not say this; these are the closest passages:',
   answeredFooter: 'Verbatim quotes from the articles',
   relatedFooter: 'Closest passages, not an answer',
-  none: 'Sorry, that is not in the articles, so I have nothing to quote. They cover:',
+  none: 'Sorry, that is not in the articles, so I have nothing to quote (`/sources` shows what I can answer). They cover:',
   pages: true,
 };
 

@@ -202,8 +202,8 @@ export class FakeDiscord {
     return id;
   }
 
-  slash(options: { name: string; type: number; value: string | number | boolean }[], userId = '500000000000000002'): { id: string; token: string } {
-    return this.interaction(2, { id: '600000000000000001', name: 'ask', type: 1, options }, userId);
+  slash(options: { name: string; type: number; value: string | number | boolean }[], userId = '500000000000000002', name = 'ask'): { id: string; token: string } {
+    return this.interaction(2, { id: '600000000000000001', name, type: 1, options }, userId);
   }
 
   /** "Find in the articles" (a message command) on a message in the channel: Discord resolves the target message into the interaction. */

@@ -1,6 +1,6 @@
 /**
  * A button under an answer: a vote (recorded once per user and message) or
- * More (the next page, to the one who asked for it). Button ids are hostile
+ * More (the next page, to the one who asked for it); or a /sources page. Button ids are hostile
  * input: parseButtonId accepts only what the bot itself writes.
  */
 import type { ButtonInteraction } from 'discord.js';
@@ -8,6 +8,7 @@ import { oneLine } from '../../errors.js';
 import { BUSY, SLOW_DOWN } from '../admission.js';
 import { MAX_QUOTES, PAGE, parseButtonId, type ButtonAction } from '../buttons.js';
 import { recordFeedback } from '../feedback.js';
+import { showSourcesPage } from './sources.js';
 import { turnedAway, type BotContext } from './context.js';
 
 async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Extract<ButtonAction, { kind: 'vote' }>['verdict']): Promise<void> {
@@ -56,6 +57,7 @@ export const button = {
     // Votes and More pages obey the same channel list and rate limits as questions.
     if (await turnedAway(ctx, interaction)) return;
     if (action.kind === 'vote') return vote(ctx, interaction, action.verdict);
+    if (action.kind === 'sources') return showSourcesPage(ctx, interaction, action.page);
     if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
       await replies.privately(interaction, admission.busy() ? BUSY : SLOW_DOWN);
       return;

@@ -2,6 +2,7 @@
 import type { ButtonInteraction, ChatInputCommandInteraction, Client, MessageContextMenuCommandInteraction } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/env.js';
+import type { SearchEngine } from '../../search/engine.js';
 import type { Admission } from '../admission.js';
 import type { Answerer } from '../answer.js';
 import type { RetryPolicy } from '../deliver.js';
@@ -16,6 +17,8 @@ export interface BotContext {
   retry: RetryPolicy;
   admission: Admission;
   answer: Answerer;
+  /** The engine over the current index (it can be swapped underneath). */
+  engine: () => SearchEngine;
   replies: InteractionReplies;
   votes: VoteLedger;
 }

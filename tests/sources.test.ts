@@ -1,0 +1,91 @@
+/** /sources, "what can I ask?": the list, its pages and its example questions, pure and through a fake Discord. */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/env.js';
+import { parseButtonId, sourcesButtonId } from '../src/discord/buttons.js';
+import { COMMANDS } from '../src/discord/commands.js';
+import { exampleQuestions, headlineQuestion, SOURCES_PER_PAGE, sourcesOf, sourcesReply, type Source } from '../src/discord/sources.js';
+import { openEmbedder, openEngine } from '../src/open.js';
+import type { SearchEngine } from '../src/search/engine.js';
+import { botConfig, callbackOf, editOf, startBotWith } from './support/bot.js';
+import { FakeDiscord } from './support/fake-discord.js';
+import { scratch } from './support/temp.js';
+
+const EPHEMERAL = 64;
+const many: Source[] = Array.from({ length: 23 }, (_, i) => ({ name: `d${i}.txt`, title: `Story *${i}*`, publisher: 'Town News', date: '2014', passages: i + 1 }));
+const buttonIds = (reply: ReturnType<typeof sourcesReply>) => (reply.components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
+
+describe('the /sources pages', () => {
+  it('lists a page of documents with their passages, escaped, and buttons to the pages either side', () => {
+    const first = sourcesReply(many, 1, []);
+    const lines = first.embeds![0]!.description.split('\n');
+    expect(lines).toHaveLength(SOURCES_PER_PAGE);
+    expect(lines[0]).toBe('• **Story \\*0\\*** — Town News, 2014 · 1 passage');
+    expect(first.embeds![0]!.footer!.text).toMatch(/^Page 1 of 3 · 23 documents/);
+    expect(buttonIds(first)).toEqual([sourcesButtonId(2)]);
+    expect(buttonIds(sourcesReply(many, 2, []))).toEqual([sourcesButtonId(1), sourcesButtonId(3)]);
+    // A page past the end (an old or forged button) shows the last one.
+    const last = sourcesReply(many, 99, ['Who chairs the board?']);
+    expect(last.embeds![0]!.footer!.text).toMatch(/^Page 3 of 3/);
+    expect(last.embeds![0]!.description).toMatch(/\*\*Try asking:\*\*\n• Who chairs the board\?$/);
+    expect(last.allowedMentions).toEqual({ parse: [], repliedUser: false });
+  });
+
+  it('parses only page ids it makes', () => {
+    expect(parseButtonId('sources:2')).toEqual({ kind: 'sources', page: 2 });
+    for (const id of ['sources:0', 'sources:02', 'sources:-1', 'sources:1 ', 'sources:9999999', 'sources:']) expect(parseButtonId(id)).toBeUndefined();
+  });
+
+  it('turns a headline into a question, without the site name', () => {
+    expect(headlineQuestion('Council warns child protection groups after Ofsted mauling - The Coventry Observer')).toBe(
+      'What do the articles say about council warns child protection groups after Ofsted mauling?',
+    );
+  });
+
+  it('is registered beside /ask', () => {
+    expect(COMMANDS.map((c) => c.name)).toContain('sources');
+  });
+});
+
+describe('/sources over the real index', () => {
+  let engine: SearchEngine;
+  let paths: Awaited<ReturnType<typeof scratch>>;
+  let fake: FakeDiscord;
+
+  beforeAll(async () => {
+    paths = await scratch();
+    engine = await openEngine(loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir }), await openEmbedder(loadConfig({})));
+  });
+  beforeEach(async () => {
+    fake = new FakeDiscord();
+    await fake.start();
+    return async () => fake.stop();
+  });
+
+  it('counts every passage once, by document, and shows only example questions the engine answers', async () => {
+    const sources = sourcesOf(engine.index);
+    expect(sources.map((s) => s.name)).toEqual(engine.index.covered.map((d) => d.name));
+    expect(sources.reduce((sum, s) => sum + s.passages, 0)).toBe(engine.index.passages.length);
+    const examples = await exampleQuestions(engine);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const q of examples) expect((await engine.ask(q, 1)).verdict).toBe('answered');
+  });
+
+  it('answers /sources privately and pages with its buttons', async () => {
+    const bot = await startBotWith(botConfig(fake, paths), () => engine, []);
+    const { id, token } = fake.slash([], undefined, 'sources');
+    const edit = await fake.waitFor(editOf(token));
+    expect(fake.requests.find(callbackOf(id))!.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const embed = (edit.body?.embeds as { title: string; description: string }[])[0]!;
+    expect(embed.title).toBe('What I answer from');
+    expect(embed.description).toMatch(/Daniel Pelka: Council children's service not improving quickly enough\*\* — .* · \d+ passages/);
+    expect(embed.description).toMatch(/\*\*Try asking:\*\*\n• What do the articles say about/);
+    expect(edit.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    // Three documents fit one page: no page buttons; a forged page id still gets the (last) page, in place.
+    expect(edit.body?.components ?? []).toEqual([]);
+    const click = fake.click(sourcesButtonId(7), edit);
+    const update = await fake.waitFor(callbackOf(click.id));
+    expect(update.body).toMatchObject({ type: 7 });
+    expect(JSON.stringify(update.body)).toMatch(/Page 1 of 1/);
+    await bot.stop();
+  });
+});
