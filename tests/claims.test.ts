@@ -44,7 +44,7 @@ describe('the claim wording', () => {
   });
 
   it('is registered as a message command beside /ask', () => {
-    expect(COMMANDS.map((c) => [c.name, c.type ?? 1])).toEqual([['ask', 1], ['Find in the articles', 3]]);
+    expect(COMMANDS.map((c) => [c.name, c.type ?? 1])).toEqual([['ask', 1], ['sources', 1], ['Find in the articles', 3]]);
   });
 });
 
