@@ -208,23 +208,8 @@ export class FakeDiscord {
 
   /** "Find in the articles" (a message command) on a message in the channel: Discord resolves the target message into the interaction. */
   messageCommand(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000004' }, userId = '500000000000000002'): { id: string; token: string } {
-    const targetId = nextId();
-    const message = {
-      id: targetId,
-      type: 0,
-      channel_id: CHANNEL_ID,
-      author: { id: author.id, username: `user${author.id.slice(-3)}`, discriminator: '0', avatar: null, bot: author.bot ?? false },
-      content,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      pinned: false,
-    };
+    const message = channelMessage({ id: author.id, username: `user${author.id.slice(-3)}`, bot: author.bot ?? false }, content);
+    const targetId = message.id as string;
     return this.interaction(2, { id: '600000000000000002', name: 'Find in the articles', type: 3, target_id: targetId, resolved: { messages: { [targetId]: message } } }, userId);
   }
 
@@ -419,16 +404,15 @@ function guildCreate({ guildId, channelId }: Place): Record<string, unknown> {
   };
 }
 
-/** A message as Discord returns it for what the bot sent. */
-function botMessage(body: Record<string, unknown> | undefined): Record<string, unknown> {
+/** A channel message as Discord sends it, by an author. */
+function channelMessage(author: { id: string; username: string; bot: boolean }, content: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: nextId(),
     type: 0,
     channel_id: CHANNEL_ID,
-    author: { id: BOT_ID, username: 'Quotebot', discriminator: '0', avatar: null, bot: true },
-    content: (body?.content as string) ?? '',
-    embeds: body?.embeds ?? [],
-    components: body?.components ?? [],
+    author: { ...author, discriminator: '0', avatar: null },
+    content,
+    embeds: [],
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
     tts: false,
@@ -437,5 +421,11 @@ function botMessage(body: Record<string, unknown> | undefined): Record<string, u
     mention_roles: [],
     attachments: [],
     pinned: false,
+    ...extra,
   };
+}
+
+/** A message as Discord returns it for what the bot sent. */
+function botMessage(body: Record<string, unknown> | undefined): Record<string, unknown> {
+  return channelMessage({ id: BOT_ID, username: 'Quotebot', bot: true }, (body?.content as string) ?? '', { embeds: body?.embeds ?? [], components: body?.components ?? [] });
 }

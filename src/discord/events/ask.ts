@@ -2,9 +2,8 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { fail, oneLine } from '../../errors.js';
 import { validateQuestion } from '../../search/engine.js';
-import { BUSY, SLOW_DOWN } from '../admission.js';
 import { MAX_TOP } from '../commands.js';
-import { turnedAway, type BotContext } from './context.js';
+import { answerInTurn, turnedAway, type BotContext } from './context.js';
 
 /** The /ask options as sent: hostile input until checked. */
 function askOptions(interaction: ChatInputCommandInteraction): { question: string; top: number; ephemeral: boolean } | { error: string } {
@@ -25,7 +24,7 @@ function askOptions(interaction: ChatInputCommandInteraction): { question: strin
 export const ask = {
   command: 'ask',
   async execute(ctx: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-    const { admission, replies, logger } = ctx;
+    const { replies, logger } = ctx;
     logger.info({ channel: interaction.channelId, shard: interaction.guild?.shardId, kind: 'slash' }, 'question');
     const options = askOptions(interaction);
     // Bad input is answered privately, before the public acknowledgement.
@@ -35,14 +34,6 @@ export const ask = {
     }
     const { question, top, ephemeral } = options;
     if (await turnedAway(ctx, interaction)) return;
-    if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
-      await replies.privately(interaction, admission.busy() ? BUSY : SLOW_DOWN);
-      return;
-    }
-    await admission.admit(async (gated) => {
-      // Acknowledge first: Discord drops an interaction that is not answered within 3 seconds.
-      await replies.defer(interaction, ephemeral);
-      await gated(async () => replies.edit(interaction, await ctx.answer(question, top)));
-    });
+    await answerInTurn(ctx, interaction, ephemeral, () => ctx.answer(question, top));
   },
 };

@@ -5,11 +5,11 @@
  */
 import type { ButtonInteraction } from 'discord.js';
 import { oneLine } from '../../errors.js';
-import { BUSY, SLOW_DOWN } from '../admission.js';
+import { SLOW_DOWN } from '../admission.js';
 import { MAX_QUOTES, PAGE, parseButtonId, type ButtonAction } from '../buttons.js';
 import { recordFeedback } from '../feedback.js';
 import { showSourcesPage } from './sources.js';
-import { turnedAway, type BotContext } from './context.js';
+import { answerInTurn, turnedAway, type BotContext } from './context.js';
 
 async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Extract<ButtonAction, { kind: 'vote' }>['verdict']): Promise<void> {
   const { admission, replies, votes, discord: d, logger } = ctx;
@@ -47,7 +47,7 @@ async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Ex
 
 export const button = {
   async execute(ctx: BotContext, interaction: ButtonInteraction): Promise<void> {
-    const { admission, replies } = ctx;
+    const { replies } = ctx;
     const action = parseButtonId(interaction.customId);
     // Unknown ids (an old or forged button) are still acknowledged, so the user sees why nothing happened.
     if (!action) {
@@ -58,15 +58,8 @@ export const button = {
     if (await turnedAway(ctx, interaction)) return;
     if (action.kind === 'vote') return vote(ctx, interaction, action.verdict);
     if (action.kind === 'sources') return showSourcesPage(ctx, interaction, action.page);
-    if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
-      await replies.privately(interaction, admission.busy() ? BUSY : SLOW_DOWN);
-      return;
-    }
     const top = Math.min(action.shown + PAGE, MAX_QUOTES);
-    await admission.admit(async (gated) => {
-      // The next page goes to the one who asked for it, not to the whole channel.
-      await replies.defer(interaction, true);
-      await gated(async () => replies.edit(interaction, await ctx.answer(action.question, top, action.shown)));
-    });
+    // The next page goes to the one who asked for it, not to the whole channel.
+    await answerInTurn(ctx, interaction, true, () => ctx.answer(action.question, top, action.shown));
   },
 };

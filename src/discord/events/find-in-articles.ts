@@ -5,16 +5,15 @@
  * The same channel list, rate limits and line as questions.
  */
 import type { MessageContextMenuCommandInteraction } from 'discord.js';
-import { BUSY, SLOW_DOWN } from '../admission.js';
 import { claimText } from '../claim.js';
 import { FIND_IN_ARTICLES } from '../commands.js';
 import { CLAIM_WORDING } from '../respond.js';
-import { turnedAway, type BotContext } from './context.js';
+import { answerInTurn, turnedAway, type BotContext } from './context.js';
 
 export const findInArticles = {
   command: FIND_IN_ARTICLES,
   async execute(ctx: BotContext, interaction: MessageContextMenuCommandInteraction): Promise<void> {
-    const { admission, replies, logger } = ctx;
+    const { replies, logger } = ctx;
     logger.info({ channel: interaction.channelId, shard: interaction.guild?.shardId, kind: 'claim' }, 'question');
     if (await turnedAway(ctx, interaction)) return;
     // Attachments and embeds are not read: only the words someone wrote.
@@ -23,13 +22,6 @@ export const findInArticles = {
       await replies.privately(interaction, 'That message has no text to look up in the articles.');
       return;
     }
-    if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
-      await replies.privately(interaction, admission.busy() ? BUSY : SLOW_DOWN);
-      return;
-    }
-    await admission.admit(async (gated) => {
-      await replies.defer(interaction, true);
-      await gated(async () => replies.edit(interaction, await ctx.answer(claim, 3, 0, CLAIM_WORDING)));
-    });
+    await answerInTurn(ctx, interaction, true, () => ctx.answer(claim, 3, 0, CLAIM_WORDING));
   },
 };

@@ -1,24 +1,16 @@
 /** /sources: what the bot answers from, privately, paged with buttons (sources.ts builds the pages). */
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import { BUSY, SLOW_DOWN } from '../admission.js';
+import { SLOW_DOWN } from '../admission.js';
 import { exampleQuestions, sourcesOf, sourcesReply } from '../sources.js';
-import { turnedAway, type BotContext } from './context.js';
+import { answerInTurn, turnedAway, type BotContext } from './context.js';
 
 export const sources = {
   command: 'sources',
   async execute(ctx: BotContext, interaction: ChatInputCommandInteraction): Promise<void> {
-    const { admission, replies } = ctx;
     if (await turnedAway(ctx, interaction)) return;
-    if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
-      await replies.privately(interaction, admission.busy() ? BUSY : SLOW_DOWN);
-      return;
-    }
-    await admission.admit(async (gated) => {
-      await replies.defer(interaction, true);
-      await gated(async () => {
-        const engine = ctx.engine();
-        return replies.edit(interaction, sourcesReply(sourcesOf(engine.index), 1, await exampleQuestions(engine)));
-      });
+    await answerInTurn(ctx, interaction, true, async () => {
+      const engine = ctx.engine();
+      return sourcesReply(sourcesOf(engine.index), 1, await exampleQuestions(engine));
     });
   },
 };
