@@ -95,10 +95,23 @@ describe('interactive ask', () => {
     expect(result.stderr).not.toMatch(/building|updating/i);
   });
 
+  it('reads a question that leans on the last one as its follow-up, shows the reading, and starts afresh after :new', async () => {
+    const repl = session();
+    await repl.ask('How many children were social workers in Coventry working with?');
+    await repl.ask('and in March 2013?');
+    expect(repl.screen()).toContain('Read as: How many children were in March 2013? (social workers in Coventry working with)');
+    expect(repl.answers()[1]!.shown[0]!.text).toContain('3,085');
+    await repl.command(':new', /starts afresh/);
+    await repl.ask('and in March 2013?');
+    expect(repl.answers()[2]!.question).toBe('and in March 2013?');
+    repl.type(':quit\r');
+    expect((await repl.done).code).toBe(0);
+  });
+
   it('validates :top with the --top message, limits the quotes, toggles JSON and lists the commands', async () => {
     const repl = session(['ask']);
     await repl.command(':help', /:quit/);
-    for (const command of [':top', ':top', ':json', ':help', ':quit', 'Ctrl-C']) expect(repl.screen()).toContain(command);
+    for (const command of [':top', ':top', ':json', ':new', ':help', ':quit', 'Ctrl-C']) expect(repl.screen()).toContain(command);
     await repl.ask(':top 11');
     await repl.ask(':top two');
     expect(repl.errors()).toEqual([
@@ -178,7 +191,8 @@ describe('interactive ask', () => {
     ended.type(`How${CTRL_D}`); // not empty: Ctrl-D deletes, it does not leave
     await ended.ask('');
     expect(ended.errors()).toEqual([]);
-    expect(ended.answers().map((a) => a.question)).toEqual(['Who chairs the safeguarding board?', 'How']);
+    // A bare "How" right after a question is that question's follow-up.
+    expect(ended.answers().map((a) => a.question)).toEqual(['Who chairs the safeguarding board?', 'How? (chairs the safeguarding board)']);
     ended.type(CTRL_D);
     expect((await ended.done).code).toBe(0);
   });

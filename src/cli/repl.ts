@@ -3,6 +3,8 @@
  * index loaded once, so each answer takes milliseconds. Streams and the
  * terminal flag are parameters so tests drive it with key sequences.
  * Questions are kept across sessions in a history file (up/down recall them).
+ * A question that leans on the last one ("and his stepfather?") is read as
+ * its follow-up, and the reading is shown; :new starts afresh.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -10,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fail, oneLine } from '../errors.js';
 import type { Answer } from '../search/engine.js';
+import { readFollowUp } from '../search/follow-up.js';
 import { answerJson, renderAnswer } from './render.js';
 
 /** Enough to find last week's questions, small enough to load at every start. */
@@ -105,11 +108,14 @@ export async function repl(options: ReplOptions): Promise<void> {
       'Type a question and press Enter. Commands:',
       `  :top N   how many quotes at most, 1-10 (now ${top})`,
       `  :json    JSON output on or off (now ${json ? 'on' : 'off'})`,
+      '  :new     a fresh question: the next one is not read as a follow-up of the last',
       '  :help    this list',
       '  :quit    leave (so do Ctrl-D, and Ctrl-C twice on an empty line)',
       `Up and down recall earlier questions (kept in ${options.historyFile}); Ctrl-C clears the line.`,
     ].join('\n');
 
+  // The question last answered: a short or pointing question after it is read as its follow-up (search/follow-up.ts).
+  let earlier: string | undefined;
   const command = (line: string) => {
     const [name, ...rest] = line.split(/\s+/);
     const value = rest.join(' ');
@@ -119,6 +125,9 @@ export async function repl(options: ReplOptions): Promise<void> {
     } else if (name === ':json' && value === '') {
       json = !json;
       output.write(`JSON output ${json ? 'on' : 'off'}.\n`);
+    } else if (name === ':new' && value === '') {
+      earlier = undefined;
+      output.write('The next question starts afresh.\n');
     } else if (name === ':help' && value === '') {
       output.write(`${help()}\n`);
     } else if (name === ':quit' && value === '') {
@@ -140,7 +149,10 @@ export async function repl(options: ReplOptions): Promise<void> {
       if (line.startsWith(':')) {
         command(line);
       } else {
-        const answer = await options.ask(raw, top);
+        const reading = readFollowUp(raw, earlier);
+        if (reading.followed) output.write(`Read as: ${reading.question}\n`);
+        const answer = await options.ask(reading.question, top);
+        earlier = answer.question;
         output.write(`${json ? answerJson(answer) : renderAnswer(answer, options.terminal)}\n`);
         await options.afterAnswer();
       }

@@ -6,24 +6,24 @@
 import type { Logger } from 'pino';
 import { oneLine, QuotebotError } from '../errors.js';
 import type { SearchEngine } from '../search/engine.js';
-import { answerReply, plainReply, shownQuotes, type ReplyPayload, type Wording } from './respond.js';
+import { answerReply, plainReply, shownQuotes, type PageOptions, type ReplyPayload } from './respond.js';
 
 /** Errors about the question itself. */
 const USER_ERRORS = new Set<string>(['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT']);
 export const UNAVAILABLE = 'The articles are temporarily unavailable; the operator has been told. Please try again later.';
 
 /** Answers with quotes `skip`+1 … `top` (a first reply skips none, a More page skips those shown), framed as a question's answer unless told. */
-export type Answerer = (question: string, top: number, skip?: number, wording?: Wording) => Promise<ReplyPayload>;
+export type Answerer = (question: string, top: number, page?: Pick<PageOptions, 'skip' | 'wording' | 'asked'>) => Promise<ReplyPayload>;
 
 export function answerer(engine: () => SearchEngine, logger: Logger): Answerer {
-  return async (question, top, skip = 0, wording) => {
+  return async (question, top, page = {}) => {
     try {
       const current = engine();
       const result = await current.ask(question, top);
       const shown = shownQuotes(result);
       logger.debug({ question, verdict: result.verdict, quotes: shown.length }, 'answered');
       const titles = current.index.covered.map((doc) => doc.meta.title ?? doc.name);
-      return answerReply(result, titles, { skip, mayHaveMore: shown.length === top, ...(wording ? { wording } : {}) });
+      return answerReply(result, titles, { ...page, mayHaveMore: shown.length === top });
     } catch (error) {
       if (error instanceof QuotebotError && USER_ERRORS.has(error.code)) return plainReply(error.message);
       logger.error({ err: oneLine(error) }, 'question failed');

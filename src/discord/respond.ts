@@ -28,6 +28,29 @@ export interface PageOptions {
   /** The engine returned as many quotes as asked for, so more may match (a More button, when the wording pages). */
   mayHaveMore?: boolean;
   wording?: Wording;
+  /**
+   * What the user typed, when the question answered is its reading with an earlier one
+   * (search/follow-up.ts): the title shows what they typed, a "Read as" line the reading.
+   */
+  asked?: string;
+}
+
+const READ_AS = '*Read as:* ';
+
+/** The "Read as" line above the quotes of a follow-up's reply ('' for a question read as typed). */
+function readAsLine(answered: string, asked: string | undefined): string {
+  return asked !== undefined && asked !== answered ? `${READ_AS}${truncate(echoText(answered), 500)}` : '';
+}
+
+/**
+ * The question one of the bot's replies answered, from the reply itself (so nothing is stored and a
+ * restart loses nothing): its "Read as" line, else its title; the echo's escapes and defused mentions undone.
+ */
+export function answeredQuestion(embed: { title?: string | null; description?: string | null } | undefined): string | undefined {
+  if (!embed?.title) return undefined;
+  const firstLine = embed.description?.split('\n')[0] ?? '';
+  const echoed = firstLine.startsWith(READ_AS) ? firstLine.slice(READ_AS.length) : embed.title;
+  return echoed.replace(/\\(.)/g, '$1').replace(/\u200b/g, '').replace(/…$/, '').trim() || undefined;
 }
 
 /** How a reply frames what it shows: an answer to a question, or the passages that bear on a claim. */
@@ -122,13 +145,14 @@ export function formatQuote(quote: Answer['quotes'][number]): string {
   return `${body}\n— ${citedSource(quote)}`;
 }
 
-export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false, wording = QUESTION_WORDING }: PageOptions = {}): ReplyPayload {
+export function answerReply(answer: Answer, coveredTitles: readonly string[], { skip = 0, mayHaveMore = false, wording = QUESTION_WORDING, asked }: PageOptions = {}): ReplyPayload {
   const all = shownQuotes(answer);
-  if (all.length === 0) return notInArticles(answer.question, coveredTitles, wording);
+  const readAs = readAsLine(answer.question, asked);
+  if (all.length === 0) return notInArticles(answer.question, coveredTitles, wording, asked);
   const quotes = all.slice(skip);
-  const intro = answer.verdict === 'related' ? wording.related : wording.answered;
+  const intro = [readAs, answer.verdict === 'related' ? wording.related : wording.answered].filter(Boolean).join('\n\n');
   if (quotes.length === 0) return plainReply('No further quotes match this question.');
-  const title = questionTitle(answer.question);
+  const title = questionTitle(asked ?? answer.question);
   const blocks: string[] = [];
   let description = intro;
   for (const quote of quotes) {
@@ -157,8 +181,9 @@ export function answerReply(answer: Answer, coveredTitles: readonly string[], { 
   };
 }
 
-export function notInArticles(question: string, coveredTitles: readonly string[], wording = QUESTION_WORDING): ReplyPayload {
-  let description = wording.none;
+export function notInArticles(question: string, coveredTitles: readonly string[], wording = QUESTION_WORDING, asked?: string): ReplyPayload {
+  const readAs = readAsLine(question, asked);
+  let description = readAs ? `${readAs}\n\n${wording.none}` : wording.none;
   for (const title of coveredTitles) {
     const line = `\n• ${escapeText(title)}`;
     // A message's length, not the embed's 4096: a refusal stays short.
@@ -170,7 +195,7 @@ export function notInArticles(question: string, coveredTitles: readonly string[]
   }
   // Votes on a refusal too: a thumbs-down there points at a question the articles did answer, and it is recorded with the question.
   return {
-    embeds: [{ title: questionTitle(question), description, color: EMBED_COLOUR }],
+    embeds: [{ title: questionTitle(asked ?? question), description, color: EMBED_COLOUR }],
     components: answerButtons(undefined),
     allowedMentions: NO_MENTIONS,
   };

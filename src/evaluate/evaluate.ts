@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { readCorpus } from '../corpus/read.js';
 import type { SearchEngine } from '../search/engine.js';
+import { readFollowUp } from '../search/follow-up.js';
 import { parseGold, summarise, summariseBy, type EvalSummary, type ScoredAnswer } from './metrics.js';
 
 export interface EvalReport {
@@ -14,17 +15,21 @@ export interface EvalReport {
   byStyle: { group: string; summary: EvalSummary }[];
 }
 
-export async function evaluateFile(engine: SearchEngine, corpusDir: string, file: string): Promise<EvalReport> {
-  const results = await scoreAnswers(engine, corpusDir, file);
+/**
+ * `context` (default true): a follow-up line (one with `after`) is asked as the front ends ask it, read
+ * with the question it follows; false asks it alone, for the with/without comparison.
+ */
+export async function evaluateFile(engine: SearchEngine, corpusDir: string, file: string, context = true): Promise<EvalReport> {
+  const results = await scoreAnswers(engine, corpusDir, file, context);
   return { summary: summarise(results), byType: summariseBy(results, 'type'), byStyle: summariseBy(results, 'style') };
 }
 
-async function scoreAnswers(engine: SearchEngine, corpusDir: string, file: string): Promise<ScoredAnswer[]> {
+async function scoreAnswers(engine: SearchEngine, corpusDir: string, file: string, context: boolean): Promise<ScoredAnswer[]> {
   const gold = parseGold(file, await readFile(file, 'utf8'));
   const texts = new Map((await readCorpus(corpusDir)).documents.map((d) => [d.name, d.text]));
   const results: ScoredAnswer[] = [];
   for (const g of gold) {
-    const answer = await engine.ask(g.q, 3);
+    const answer = await engine.ask(context ? readFollowUp(g.q, g.after).question : g.q, 3);
     const nonVerbatim = [...answer.quotes, ...answer.related].filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
     results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, related: answer.related, nonVerbatim });
   }

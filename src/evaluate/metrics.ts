@@ -14,6 +14,8 @@ export interface GoldQuestion {
   type?: string;
   /** How it is phrased: plain, paraphrase, casual, pronoun, keyword, near-topic, off-topic. */
   style?: string;
+  /** For a follow-up: the question it follows (search/follow-up.ts reads them together). */
+  after?: string;
 }
 
 export interface EvalSummary {
@@ -63,6 +65,7 @@ export function parseGold(file: string, text: string): GoldQuestion[] {
         ...(g.unanswerable ? { unanswerable: true } : {}),
         ...(typeof g.type === 'string' ? { type: g.type } : {}),
         ...(typeof g.style === 'string' ? { style: g.style } : {}),
+        ...(typeof g.after === 'string' ? { after: g.after } : {}),
       };
     });
 }

@@ -16,6 +16,8 @@ export const BOT_ID = '100000000000000001';
 export const APP_ID = BOT_ID;
 export const GUILD_ID = '200000000000000001';
 export const CHANNEL_ID = '300000000000000001';
+/** A public thread under CHANNEL_ID, in every guild's GUILD_CREATE. */
+export const THREAD_ID = '300000000000000002';
 export const TOKEN = 'fake.bot.token-DO-NOT-LOG';
 
 /** A guild and the one text channel the fake gives it. */
@@ -36,6 +38,8 @@ export interface RecordedRequest {
   /** When it arrived (Date.now()), and the status the fake answered. */
   at: number;
   status: number;
+  /** The query string's parameters (GET /channels/…/messages?limit=…&before=…). */
+  query?: Record<string, string>;
 }
 
 /** A planned failure for the next `times` requests that match (see FakeDiscord.fail). */
@@ -88,6 +92,8 @@ export class FakeDiscord {
   private failures: PlannedFailure[] = [];
   /** Message creates sent with enforce_nonce, by channel and nonce: a repeat returns the first message, as Discord does. */
   private readonly nonces = new Map<string, Record<string, unknown>>();
+  /** Every channel message by id, the users' and the bot's, for GET …/messages (a follow-up reads what it replies to). */
+  private readonly stored = new Map<string, Record<string, unknown>>();
   private readonly acknowledged = new Set<string>();
   private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   /** The id each clicked bot message has, so clicks on the same reply name the same message. */
@@ -179,27 +185,25 @@ export class FakeDiscord {
     return socket.readyState === socket.OPEN && !this.ended.has(socket);
   }
 
-  mention(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000001' }, mentionsBot = true, place = HOME): string {
-    const id = nextId();
-    this.dispatch('MESSAGE_CREATE', {
-      id,
-      type: 0,
+  mention(content: string, author: { id: string; bot?: boolean } = { id: '500000000000000001' }, mentionsBot = true, place = HOME, replyTo?: string): string {
+    const referenced = replyTo ? this.stored.get(replyTo) : undefined;
+    const message = channelMessage({ id: author.id, username: `user${author.id.slice(-3)}`, bot: author.bot ?? false }, content, {
       channel_id: place.channelId,
       guild_id: place.guildId,
-      author: { id: author.id, username: `user${author.id.slice(-3)}`, discriminator: '0', avatar: null, bot: author.bot ?? false },
       member: { roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false },
-      content,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
+      // A reply pings its author by default: the bot is then among the mentions, as for a mention.
       mentions: mentionsBot ? [{ id: BOT_ID, username: 'Quotebot', discriminator: '0', avatar: null, bot: true }] : [],
-      mention_roles: [],
-      attachments: [],
-      embeds: [],
-      pinned: false,
+      ...(replyTo ? { type: 19, message_reference: { message_id: replyTo, channel_id: place.channelId, guild_id: place.guildId }, referenced_message: referenced ?? null } : {}),
     });
-    return id;
+    this.stored.set(message.id as string, message);
+    this.dispatch('MESSAGE_CREATE', message as Record<string, unknown> & { guild_id: string });
+    return message.id as string;
+  }
+
+  /** The message the bot sent in reply to a message (its recorded POST's answer), by that message's id. */
+  replyIdTo(messageId: string): string | undefined {
+    for (const [id, m] of this.stored) if ((m.message_reference as { message_id?: string } | undefined)?.message_id === messageId && (m.author as { id: string }).id === BOT_ID) return id;
+    return undefined;
   }
 
   slash(options: { name: string; type: number; value: string | number | boolean }[], userId = '500000000000000002', name = 'ask'): { id: string; token: string } {
@@ -315,7 +319,8 @@ export class FakeDiscord {
       // Multipart bodies (attachments) are not used by the bot; JSON is.
       body = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(text) as Record<string, unknown>) : { raw: text };
     }
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, body, authorization: req.headers.authorization, at: Date.now(), status: 0 };
+    const query = Object.fromEntries(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
+    const record: RecordedRequest = { method: req.method ?? 'GET', path, body, authorization: req.headers.authorization, at: Date.now(), status: 0, query };
     const failure = this.failures.find((f) => f.times > 0 && f.match(record));
     if (failure) failure.times--;
     const acted = failure && !failure.landed ? undefined : this.act(record);
@@ -354,9 +359,29 @@ export class FakeDiscord {
       const nonce = r.body?.enforce_nonce === true ? `${channelMessage[1]}:${String(r.body.nonce)}` : undefined;
       const earlier = nonce ? this.nonces.get(nonce) : undefined;
       if (earlier) return { status: 200, payload: earlier };
-      const message = { ...botMessage(r.body), channel_id: channelMessage[1] };
+      const reference = r.body?.message_reference as { message_id?: string } | undefined;
+      const message: Record<string, unknown> = {
+        ...botMessage(r.body),
+        channel_id: channelMessage[1],
+        ...(reference?.message_id ? { type: 19, message_reference: { message_id: reference.message_id, channel_id: channelMessage[1] }, referenced_message: this.stored.get(reference.message_id) ?? null } : {}),
+      };
       if (nonce) this.nonces.set(nonce, message);
+      this.stored.set(message.id as string, message);
       return landed({ status: 200, payload: message });
+    }
+    const oneMessage = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(r.path);
+    if (oneMessage && r.method === 'GET') {
+      const message = this.stored.get(oneMessage[2]!);
+      return message ? { status: 200, payload: message } : { status: 404, payload: { message: 'Unknown Message', code: 10008 } };
+    }
+    if (channelMessage && r.method === 'GET') {
+      // Newest first, as Discord lists them.
+      const before = r.query?.before ? BigInt(r.query.before) : undefined;
+      const list = [...this.stored.values()]
+        .filter((m) => m.channel_id === channelMessage[1] && (before === undefined || BigInt(m.id as string) < before))
+        .sort((a, b) => (BigInt(b.id as string) > BigInt(a.id as string) ? 1 : -1))
+        .slice(0, Number(r.query?.limit ?? 50));
+      return { status: 200, payload: list };
     }
     if (r.path.startsWith('/webhooks/')) return landed({ status: 200, payload: botMessage(r.body) });
     if (r.path.startsWith('/applications/')) return landed({ status: 200, payload: Array.isArray(r.body) ? r.body : [] });
@@ -391,7 +416,9 @@ function guildCreate({ guildId, channelId }: Place): Record<string, unknown> {
     member_count: 3,
     roles: [{ id: guildId, name: '@everyone', permissions: '0', position: 0, color: 0, hoist: false, managed: false, mentionable: false }],
     channels: [{ id: channelId, type: 0, name: 'news', position: 0, guild_id: guildId, permission_overwrites: [] }],
-    threads: [],
+    threads: [
+      { id: THREAD_ID, type: 11, name: 'follow-ups', guild_id: guildId, parent_id: channelId, owner_id: '500000000000000001', message_count: 0, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2024-01-01T00:00:00.000Z', locked: false } },
+    ],
     members: [],
     emojis: [],
     stickers: [],

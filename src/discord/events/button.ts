@@ -60,6 +60,6 @@ export const button = {
     if (action.kind === 'sources') return showSourcesPage(ctx, interaction, action.page);
     const top = Math.min(action.shown + PAGE, MAX_QUOTES);
     // The next page goes to the one who asked for it, not to the whole channel.
-    await answerInTurn(ctx, interaction, true, () => ctx.answer(action.question, top, action.shown));
+    await answerInTurn(ctx, interaction, true, () => ctx.answer(action.question, top, { skip: action.shown }));
   },
 };

@@ -1,13 +1,42 @@
-/** A message that mentions the bot in a guild channel or thread: its text after the mention is the question. */
+/**
+ * A message that mentions the bot in a guild channel or thread: its text
+ * after the mention is the question. A reply to one of the bot's answers, or
+ * a mention in a thread the bot answered the asker in, is a follow-up: read
+ * with the question that answer was for (taken from the bot's own message,
+ * so nothing is stored and a restart loses nothing).
+ */
 import { Events, type Message } from 'discord.js';
+import { oneLine } from '../../errors.js';
+import { readFollowUp } from '../../search/follow-up.js';
 import { BUSY, SLOW_DOWN } from '../admission.js';
 import { deliver } from '../deliver.js';
-import { NO_MENTIONS, plainReply, type ReplyPayload } from '../respond.js';
+import { answeredQuestion, NO_MENTIONS, plainReply, type ReplyPayload } from '../respond.js';
 import type { BotContext } from './context.js';
 
 /** The question in a message that mentions the bot: only the bot's own mention is taken out ("what did <@someone> say" keeps its words). */
 export function questionFromMention(content: string, botId: string): string {
   return content.replace(/<@!?(\d+)>/g, (mention, id: string) => (id === botId ? ' ' : mention)).trim();
+}
+
+/** Messages of a thread read back for the asker's last question there. */
+const THREAD_MESSAGES = 20;
+
+/**
+ * The question a follow-up follows: the one the bot's message it replies to
+ * answered; else, in a thread, the one the bot last answered for this asker
+ * there. Undefined for a reply to anyone else's message, or when Discord
+ * cannot give the messages back (deleted, no permission): the question is
+ * then read on its own.
+ */
+async function earlierQuestion(message: Message<true>, botId: string): Promise<string | undefined> {
+  if (message.reference?.messageId) {
+    const referenced = await message.fetchReference();
+    return referenced.author.id === botId ? answeredQuestion(referenced.embeds[0]) : undefined;
+  }
+  if (!message.channel.isThread()) return undefined;
+  const recent = await message.channel.messages.fetch({ limit: THREAD_MESSAGES, before: message.id });
+  const mine = [...recent.values()].find((m) => m.author.id === botId && m.reference?.messageId !== undefined && recent.get(m.reference.messageId)?.author.id === message.author.id);
+  return mine ? answeredQuestion(mine.embeds[0]) : undefined;
 }
 
 export const mention = {
@@ -33,7 +62,12 @@ export const mention = {
       await reply(plainReply(BUSY));
       return;
     }
+    const earlier = await earlierQuestion(message, client.user.id).catch((error: unknown) => {
+      logger.warn({ err: oneLine(error) }, 'could not read the message a follow-up follows; reading it alone');
+      return undefined;
+    });
+    const reading = readFollowUp(question, earlier);
     // The reply is sent inside the gate, so shutdown waits for it, not only for the answer.
-    await admission.admit((gated) => gated(async () => reply(await ctx.answer(question, 3))));
+    await admission.admit((gated) => gated(async () => reply(await ctx.answer(reading.question, 3, reading.followed ? { asked: question } : {}))));
   },
 };
