@@ -88,4 +88,15 @@ describe('/sources over the real index', () => {
     expect(JSON.stringify(update.body)).toMatch(/Page 1 of 1/);
     await bot.stop();
   });
+
+  it('counts /sources against the same per-user rate limit as questions', async () => {
+    const bot = await startBotWith(botConfig(fake, paths, { RATE_LIMIT_USER_PER_MIN: '1' }), () => engine, []);
+    const first = fake.slash([], '500000000000000055', 'sources');
+    await fake.waitFor(editOf(first.token));
+    const second = fake.slash([], '500000000000000055', 'sources');
+    const refused = await fake.waitFor(callbackOf(second.id));
+    expect(refused.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
+    expect(String((refused.body?.data as { content: string }).content)).toMatch(/wait a minute/);
+    await bot.stop();
+  });
 });
