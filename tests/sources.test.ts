@@ -1,4 +1,6 @@
 /** /sources, "what can I ask?": the list, its pages and its example questions, pure and through a fake Discord. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { parseButtonId, sourcesButtonId } from '../src/discord/buttons.js';
@@ -97,6 +99,30 @@ describe('/sources over the real index', () => {
     const refused = await fake.waitFor(callbackOf(second.id));
     expect(refused.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     expect(String((refused.body?.data as { content: string }).content)).toMatch(/wait a minute/);
+    await bot.stop();
+  });
+
+  it('pages an archive longer than one message with Previous and Next, each click replacing the page in place', async () => {
+    const archive = await scratch(false);
+    await mkdir(archive.corpusDir, { recursive: true });
+    const towns = ['Ashby', 'Bexley', 'Corby', 'Dover', 'Ely', 'Frome', 'Goole', 'Hythe', 'Ilkley', 'Jarrow', 'Keswick', 'Leek'];
+    for (const [i, town] of towns.entries()) {
+      await writeFile(join(archive.corpusDir, `${String(i).padStart(2, '0')}.txt`), `${town} library reopens\n\nThe library in ${town} reopened on Monday after repairs to its roof. Readers returned in large numbers.\n`);
+    }
+    const archiveEngine = await openEngine(loadConfig({ CORPUS_DIR: archive.corpusDir, INDEX_DIR: archive.indexDir }), await openEmbedder(loadConfig({})));
+    const bot = await startBotWith(botConfig(fake, archive), () => archiveEngine, []);
+    const { token } = fake.slash([], undefined, 'sources');
+    const first = await fake.waitFor(editOf(token));
+    expect(JSON.stringify(first.body)).toMatch(/Page 1 of 2 · 12 documents/);
+    const ids = (body: unknown) => ((body as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
+    expect(ids(first.body)).toEqual([sourcesButtonId(2)]);
+    const next = fake.click(sourcesButtonId(2), first);
+    const second = await fake.waitFor(callbackOf(next.id));
+    const page = (second.body as { type: number; data: { embeds: { description: string; footer: { text: string } }[] } });
+    expect(page.type).toBe(7);
+    expect(page.data.embeds[0]!.footer.text).toMatch(/^Page 2 of 2/);
+    expect(page.data.embeds[0]!.description).toMatch(/Keswick library reopens.*\n.*Leek library reopens/);
+    expect(ids(page.data)).toEqual([sourcesButtonId(1)]);
     await bot.stop();
   });
 });
