@@ -3,16 +3,12 @@
  * a claim, answered privately with the quotes that bear on it — through the
  * real discord.js client and a fake Discord, with the real model.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
+import { describe, expect, it } from 'vitest';
 import { claimText } from '../src/discord/claim.js';
 import { COMMANDS } from '../src/discord/commands.js';
 import { answerReply, CLAIM_WORDING } from '../src/discord/respond.js';
-import { openEmbedder, openEngine } from '../src/open.js';
-import type { SearchEngine } from '../src/search/engine.js';
-import { botConfig, callbackOf, description, editOf, startBotWith } from './support/bot.js';
-import { BOT_ID, FakeDiscord } from './support/fake-discord.js';
-import { scratch } from './support/temp.js';
+import { callbackOf, description, editOf, fakeDiscordSuite } from './support/bot.js';
+import { BOT_ID } from './support/fake-discord.js';
 
 const EPHEMERAL = 64;
 
@@ -49,28 +45,13 @@ describe('the claim wording', () => {
 });
 
 describe('Find in the articles, through a fake Discord', () => {
-  let engine: SearchEngine;
-  let paths: Awaited<ReturnType<typeof scratch>>;
-  let fake: FakeDiscord;
-  let logLines: string[];
-
-  beforeAll(async () => {
-    paths = await scratch();
-    engine = await openEngine(loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir }), await openEmbedder(loadConfig({})));
-  });
-  beforeEach(async () => {
-    logLines = [];
-    fake = new FakeDiscord();
-    await fake.start();
-    return async () => fake.stop();
-  });
-  const start = (extra: Record<string, string> = {}) => startBotWith(botConfig(fake, paths, extra), () => engine, logLines);
+  const suite = fakeDiscordSuite();
 
   it('answers a claim privately, deferred first, with the quotes that bear on it and no pings', async () => {
-    const bot = await start();
-    const { id, token } = fake.messageCommand('Coventry social workers were working with 4,529 children, @everyone');
-    const edit = await fake.waitFor(editOf(token));
-    expect(fake.requests.find(callbackOf(id))!.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const bot = await suite.start();
+    const { id, token } = suite.fake.messageCommand('Coventry social workers were working with 4,529 children, @everyone');
+    const edit = await suite.fake.waitFor(editOf(token));
+    expect(suite.fake.requests.find(callbackOf(id))!.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
     expect(description(edit)).toMatch(/^\*\*The articles say:\*\*/);
     expect(description(edit)).toContain('working with 4,529 children');
     const embed = (edit.body?.embeds as { title: string }[])[0]!;
@@ -80,27 +61,27 @@ describe('Find in the articles, through a fake Discord', () => {
   });
 
   it('looks up a long message with markdown and mentions, a bot\'s own message the same way, and says when a message has no text', async () => {
-    const bot = await start();
+    const bot = await suite.start();
     const long = `<@${BOT_ID}> **Ofsted** said Coventry's children's services were _inadequate_. ${'Some more words about the weather today. '.repeat(40)}`;
-    const longCall = fake.messageCommand(long);
-    const longEdit = await fake.waitFor(editOf(longCall.token));
+    const longCall = suite.fake.messageCommand(long);
+    const longEdit = await suite.fake.waitFor(editOf(longCall.token));
     expect(description(longEdit)).toMatch(/inadequate/);
     expect((longEdit.body?.embeds as { title: string }[])[0]!.title).not.toContain(`<@${BOT_ID}>`);
-    const fromBot = fake.messageCommand('Ofsted rated Coventry children\'s services inadequate.', { id: '700000000000000001', bot: true });
-    expect(description(await fake.waitFor(editOf(fromBot.token)))).toMatch(/inadequate/);
-    const empty = fake.messageCommand(`<@${BOT_ID}>`);
-    const callback = await fake.waitFor(callbackOf(empty.id));
+    const fromBot = suite.fake.messageCommand('Ofsted rated Coventry children\'s services inadequate.', { id: '700000000000000001', bot: true });
+    expect(description(await suite.fake.waitFor(editOf(fromBot.token)))).toMatch(/inadequate/);
+    const empty = suite.fake.messageCommand(`<@${BOT_ID}>`);
+    const callback = await suite.fake.waitFor(callbackOf(empty.id));
     expect(callback.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     expect(String((callback.body?.data as { content: string }).content)).toMatch(/no text to look up/);
     await bot.stop();
   });
 
   it('counts against the same per-user rate limit as questions', async () => {
-    const bot = await start({ RATE_LIMIT_USER_PER_MIN: '2' });
-    const calls = Array.from({ length: 3 }, () => fake.messageCommand('Ofsted rated the services inadequate.', undefined, '500000000000000077'));
-    const last = await fake.waitFor(callbackOf(calls[2]!.id));
+    const bot = await suite.start({ RATE_LIMIT_USER_PER_MIN: '2' });
+    const calls = Array.from({ length: 3 }, () => suite.fake.messageCommand('Ofsted rated the services inadequate.', undefined, '500000000000000077'));
+    const last = await suite.fake.waitFor(callbackOf(calls[2]!.id));
     expect(String((last.body?.data as { content: string }).content)).toMatch(/wait a minute/);
-    for (const call of calls.slice(0, 2)) await fake.waitFor(editOf(call.token));
+    for (const call of calls.slice(0, 2)) await suite.fake.waitFor(editOf(call.token));
     await bot.stop();
   });
 });

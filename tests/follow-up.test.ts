@@ -3,15 +3,11 @@
  * and in Discord taken from the bot's own earlier answer — through the real
  * discord.js client and a fake Discord, with the real model.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/env.js';
+import { describe, expect, it } from 'vitest';
 import { answeredQuestion, answerReply } from '../src/discord/respond.js';
-import { openEmbedder, openEngine } from '../src/open.js';
-import type { SearchEngine } from '../src/search/engine.js';
 import { readFollowUp, topicOf } from '../src/search/follow-up.js';
-import { botConfig, description, startBotWith } from './support/bot.js';
-import { BOT_ID, FakeDiscord, GUILD_ID, replyTo, THREAD_ID } from './support/fake-discord.js';
-import { scratch } from './support/temp.js';
+import { description, fakeDiscordSuite } from './support/bot.js';
+import { BOT_ID, GUILD_ID, replyTo, THREAD_ID } from './support/fake-discord.js';
 
 describe('reading a follow-up', () => {
   it('asks an ellipsis what the earlier question asked, of its new subject, with the earlier subject beside it', () => {
@@ -46,26 +42,14 @@ describe('reading a follow-up', () => {
 });
 
 describe('follow-ups in Discord', () => {
-  let engine: SearchEngine;
-  let paths: Awaited<ReturnType<typeof scratch>>;
-  let fake: FakeDiscord;
+  const suite = fakeDiscordSuite();
   const asker = { id: '500000000000000031' };
-
-  beforeAll(async () => {
-    paths = await scratch();
-    engine = await openEngine(loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir }), await openEmbedder(loadConfig({})));
-  });
-  beforeEach(async () => {
-    fake = new FakeDiscord();
-    await fake.start();
-    return async () => fake.stop();
-  });
-  const start = () => startBotWith(botConfig(fake, paths, { RATE_LIMIT_USER_PER_MIN: '100' }), () => engine, []);
+  const start = () => suite.start({ RATE_LIMIT_USER_PER_MIN: '100' });
   /** Asks by mention (optionally as a reply to a message), and returns the bot's reply and its message id. */
   const ask = async (content: string, options: { replyTo?: string; place?: { guildId: string; channelId: string } } = {}) => {
-    const id = fake.mention(`<@${BOT_ID}> ${content}`, asker, true, options.place, options.replyTo);
-    const reply = await fake.waitFor(replyTo(id, options.place?.channelId));
-    return { reply, botMessage: fake.replyIdTo(id)! };
+    const id = suite.fake.mention(`<@${BOT_ID}> ${content}`, asker, true, options.place, options.replyTo);
+    const reply = await suite.fake.waitFor(replyTo(id, options.place?.channelId));
+    return { reply, botMessage: suite.fake.replyIdTo(id)! };
   };
 
   it('reads a reply to an answer with the question it answered, through a chain, and across a restart', async () => {
@@ -87,7 +71,7 @@ describe('follow-ups in Discord', () => {
 
   it('reads a reply to someone else\'s message on its own', async () => {
     const bot = await start();
-    const other = fake.mention('Who was Daniel Pelka\'s mother?', { id: '500000000000000099' }, false);
+    const other = suite.fake.mention('Who was Daniel Pelka\'s mother?', { id: '500000000000000099' }, false);
     const { reply } = await ask('and his stepfather?', { replyTo: other });
     expect(description(reply)).not.toMatch(/Read as/);
     await bot.stop();

@@ -1,15 +1,13 @@
 /** /sources, "what can I ask?": the list, its pages and its example questions, pure and through a fake Discord. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/env.js';
 import { parseButtonId, sourcesButtonId } from '../src/discord/buttons.js';
 import { COMMANDS } from '../src/discord/commands.js';
 import { exampleQuestions, headlineQuestion, SOURCES_PER_PAGE, sourcesOf, sourcesReply, type Source } from '../src/discord/sources.js';
 import { openEmbedder, openEngine } from '../src/open.js';
-import type { SearchEngine } from '../src/search/engine.js';
-import { botConfig, callbackOf, editOf, startBotWith } from './support/bot.js';
-import { FakeDiscord } from './support/fake-discord.js';
+import { botConfig, callbackOf, editOf, fakeDiscordSuite, startBotWith } from './support/bot.js';
 import { scratch } from './support/temp.js';
 
 const EPHEMERAL = 64;
@@ -49,34 +47,22 @@ describe('the /sources pages', () => {
 });
 
 describe('/sources over the real index', () => {
-  let engine: SearchEngine;
-  let paths: Awaited<ReturnType<typeof scratch>>;
-  let fake: FakeDiscord;
-
-  beforeAll(async () => {
-    paths = await scratch();
-    engine = await openEngine(loadConfig({ CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir }), await openEmbedder(loadConfig({})));
-  });
-  beforeEach(async () => {
-    fake = new FakeDiscord();
-    await fake.start();
-    return async () => fake.stop();
-  });
+  const suite = fakeDiscordSuite();
 
   it('counts every passage once, by document, and shows only example questions the engine answers', async () => {
-    const sources = sourcesOf(engine.index);
-    expect(sources.map((s) => s.name)).toEqual(engine.index.covered.map((d) => d.name));
-    expect(sources.reduce((sum, s) => sum + s.passages, 0)).toBe(engine.index.passages.length);
-    const examples = await exampleQuestions(engine);
+    const sources = sourcesOf(suite.engine.index);
+    expect(sources.map((s) => s.name)).toEqual(suite.engine.index.covered.map((d) => d.name));
+    expect(sources.reduce((sum, s) => sum + s.passages, 0)).toBe(suite.engine.index.passages.length);
+    const examples = await exampleQuestions(suite.engine);
     expect(examples.length).toBeGreaterThan(0);
-    for (const q of examples) expect((await engine.ask(q, 1)).verdict).toBe('answered');
+    for (const q of examples) expect((await suite.engine.ask(q, 1)).verdict).toBe('answered');
   });
 
   it('answers /sources privately and pages with its buttons', async () => {
-    const bot = await startBotWith(botConfig(fake, paths), () => engine, []);
-    const { id, token } = fake.slash([], undefined, 'sources');
-    const edit = await fake.waitFor(editOf(token));
-    expect(fake.requests.find(callbackOf(id))!.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const bot = await suite.start();
+    const { id, token } = suite.fake.slash([], undefined, 'sources');
+    const edit = await suite.fake.waitFor(editOf(token));
+    expect(suite.fake.requests.find(callbackOf(id))!.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
     const embed = (edit.body?.embeds as { title: string; description: string }[])[0]!;
     expect(embed.title).toBe('What I answer from');
     expect(embed.description).toMatch(/Daniel Pelka: Council children's service not improving quickly enough\*\* — .* · \d+ passages/);
@@ -84,19 +70,19 @@ describe('/sources over the real index', () => {
     expect(edit.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
     // Three documents fit one page: no page buttons; a forged page id still gets the (last) page, in place.
     expect(edit.body?.components ?? []).toEqual([]);
-    const click = fake.click(sourcesButtonId(7), edit);
-    const update = await fake.waitFor(callbackOf(click.id));
+    const click = suite.fake.click(sourcesButtonId(7), edit);
+    const update = await suite.fake.waitFor(callbackOf(click.id));
     expect(update.body).toMatchObject({ type: 7 });
     expect(JSON.stringify(update.body)).toMatch(/Page 1 of 1/);
     await bot.stop();
   });
 
   it('counts /sources against the same per-user rate limit as questions', async () => {
-    const bot = await startBotWith(botConfig(fake, paths, { RATE_LIMIT_USER_PER_MIN: '1' }), () => engine, []);
-    const first = fake.slash([], '500000000000000055', 'sources');
-    await fake.waitFor(editOf(first.token));
-    const second = fake.slash([], '500000000000000055', 'sources');
-    const refused = await fake.waitFor(callbackOf(second.id));
+    const bot = await suite.start({ RATE_LIMIT_USER_PER_MIN: '1' });
+    const first = suite.fake.slash([], '500000000000000055', 'sources');
+    await suite.fake.waitFor(editOf(first.token));
+    const second = suite.fake.slash([], '500000000000000055', 'sources');
+    const refused = await suite.fake.waitFor(callbackOf(second.id));
     expect(refused.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     expect(String((refused.body?.data as { content: string }).content)).toMatch(/wait a minute/);
     await bot.stop();
@@ -110,14 +96,14 @@ describe('/sources over the real index', () => {
       await writeFile(join(archive.corpusDir, `${String(i).padStart(2, '0')}.txt`), `${town} library reopens\n\nThe library in ${town} reopened on Monday after repairs to its roof. Readers returned in large numbers.\n`);
     }
     const archiveEngine = await openEngine(loadConfig({ CORPUS_DIR: archive.corpusDir, INDEX_DIR: archive.indexDir }), await openEmbedder(loadConfig({})));
-    const bot = await startBotWith(botConfig(fake, archive), () => archiveEngine, []);
-    const { token } = fake.slash([], undefined, 'sources');
-    const first = await fake.waitFor(editOf(token));
+    const bot = await startBotWith(botConfig(suite.fake, archive), () => archiveEngine, []);
+    const { token } = suite.fake.slash([], undefined, 'sources');
+    const first = await suite.fake.waitFor(editOf(token));
     expect(JSON.stringify(first.body)).toMatch(/Page 1 of 2 · 12 documents/);
     const ids = (body: unknown) => ((body as { components?: { components: { custom_id: string }[] }[] }).components ?? []).flatMap((row) => row.components.map((c) => c.custom_id));
     expect(ids(first.body)).toEqual([sourcesButtonId(2)]);
-    const next = fake.click(sourcesButtonId(2), first);
-    const second = await fake.waitFor(callbackOf(next.id));
+    const next = suite.fake.click(sourcesButtonId(2), first);
+    const second = await suite.fake.waitFor(callbackOf(next.id));
     const page = (second.body as { type: number; data: { embeds: { description: string; footer: { text: string } }[] } });
     expect(page.type).toBe(7);
     expect(page.data.embeds[0]!.footer.text).toMatch(/^Page 2 of 2/);
