@@ -50,6 +50,13 @@ export class QuotebotError extends Error {
   }
 }
 
+/** Errors about what the user typed (the CLI exits 2, the bot shows the message): every other error's detail is the operator's. */
+const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set(['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT']);
+
+export function isInputError(error: unknown): error is QuotebotError {
+  return error instanceof QuotebotError && INPUT_ERRORS.has(error.code);
+}
+
 /** Builds a typed error whose message comes from the catalog, so wording stays in one place. */
 export function fail<C extends ErrorCode>(
   code: C,

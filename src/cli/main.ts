@@ -7,16 +7,13 @@
 import { Command, CommanderError } from 'commander';
 import type { Config } from '../config/env.js';
 import type { Embedder } from '../embed/embedder.js';
-import { oneLine, QuotebotError } from '../errors.js';
+import { isInputError, oneLine, QuotebotError } from '../errors.js';
 import { openEmbedder } from '../open.js';
 import { askCommand } from './commands/ask.js';
 import { evalCommand } from './commands/eval.js';
 import { indexCommand } from './commands/index.js';
 import { INDEX_BUSY, USAGE, type CliContext, type Io } from './context.js';
 import { progressHooks } from './progress.js';
-
-/** Errors about what the user typed: exit code 2. */
-const USER_ERRORS = ['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT'];
 
 export async function run(argv: readonly string[], io: Io, embedderFor: (c: Config) => Promise<Embedder> = openEmbedder): Promise<number> {
   const say = (line: string) => io.stderr.write(`${line}\n`);
@@ -35,6 +32,6 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE;
     say(`error: ${oneLine(error)}`);
     if (error instanceof QuotebotError && error.code === 'INDEX_LOCKED') return INDEX_BUSY;
-    return error instanceof QuotebotError && USER_ERRORS.includes(error.code) ? USAGE : 1;
+    return isInputError(error) ? USAGE : 1;
   }
 }

@@ -4,12 +4,10 @@
  * error's detail (file paths, model names) goes to the operator's log only.
  */
 import type { Logger } from 'pino';
-import { oneLine, QuotebotError } from '../errors.js';
+import { isInputError, oneLine } from '../errors.js';
 import type { SearchEngine } from '../search/engine.js';
 import { answerReply, plainReply, shownQuotes, type PageOptions, type ReplyPayload } from './respond.js';
 
-/** Errors about the question itself. */
-const USER_ERRORS = new Set<string>(['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'INVALID_ARGUMENT']);
 export const UNAVAILABLE = 'The articles are temporarily unavailable; the operator has been told. Please try again later.';
 
 /** Answers with quotes `skip`+1 … `top` (a first reply skips none, a More page skips those shown), framed as a question's answer unless told. */
@@ -25,7 +23,7 @@ export function answerer(engine: () => SearchEngine, logger: Logger): Answerer {
       const titles = current.index.covered.map((doc) => doc.meta.title ?? doc.name);
       return answerReply(result, titles, { ...page, mayHaveMore: shown.length === top });
     } catch (error) {
-      if (error instanceof QuotebotError && USER_ERRORS.has(error.code)) return plainReply(error.message);
+      if (isInputError(error)) return plainReply(error.message);
       logger.error({ err: oneLine(error) }, 'question failed');
       return plainReply(UNAVAILABLE);
     }

@@ -49,3 +49,10 @@ export function answerButtons(moreId: string | undefined): ActionRow[] {
   const more = moreId ? [{ type: BUTTON, style: SECONDARY, custom_id: moreId, label: 'More quotes' } as const] : [];
   return [{ type: ACTION_ROW, components: [...more, vote('up', '👍'), vote('down', '👎')] }];
 }
+
+/** Previous and Next under a /sources page, for the pages either side that exist; none for a single page. */
+export function sourcesButtons(page: number, pages: number): ActionRow[] {
+  const to = (target: number, label: string) => ({ type: BUTTON, style: SECONDARY, custom_id: sourcesButtonId(target), label }) as const;
+  const nav = [...(page > 1 ? [to(page - 1, 'Previous')] : []), ...(page < pages ? [to(page + 1, 'Next')] : [])];
+  return nav.length > 0 ? [{ type: ACTION_ROW, components: nav }] : [];
+}

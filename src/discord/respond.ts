@@ -13,7 +13,7 @@ import { answerButtons, moreButtonId, type ActionRow } from './buttons.js';
 
 export const LIMITS = { content: 2000, description: 4096, embedTotal: 6000, title: 256, footer: 2048 } as const;
 export const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
-const EMBED_COLOUR = 0x2b6cb0;
+export const EMBED_COLOUR = 0x2b6cb0;
 
 export interface ReplyPayload {
   content?: string;
@@ -114,7 +114,7 @@ function suppressPreviews(text: string): string {
   return text.replace(/\bhttps?:\/\/[^\s<>]+/g, (url) => `<${url}>`);
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 

@@ -7,8 +7,8 @@
  */
 import type { SearchEngine } from '../search/engine.js';
 import type { SearchIndex } from '../index-view.js';
-import { sourcesButtonId, type ActionRow } from './buttons.js';
-import { echoText, escapeText, LIMITS, NO_MENTIONS, type ReplyPayload } from './respond.js';
+import { sourcesButtons } from './buttons.js';
+import { EMBED_COLOUR, echoText, escapeText, LIMITS, NO_MENTIONS, truncate, type ReplyPayload } from './respond.js';
 
 export const SOURCES_PER_PAGE = 10;
 /** Example questions shown, and headlines tried for them. */
@@ -83,14 +83,11 @@ export function sourcesReply(sources: readonly Source[], page: number, examples:
     return `• **${escapeText(s.title)}**${about ? ` — ${about}` : ''} · ${s.passages} passage${s.passages === 1 ? '' : 's'}`;
   });
   const tryThese = examples.length > 0 ? ['', '**Try asking:**', ...examples.map((q) => `• ${echoText(q)}`)] : [];
-  let description = [...lines, ...tryThese].join('\n');
-  if (description.length > LIMITS.description) description = `${description.slice(0, LIMITS.description - 1)}…`;
-  const nav: ActionRow['components'] = [];
-  if (current > 1) nav.push({ type: 2, style: 2, custom_id: sourcesButtonId(current - 1), label: 'Previous' });
-  if (current < pages) nav.push({ type: 2, style: 2, custom_id: sourcesButtonId(current + 1), label: 'Next' });
+  const description = truncate([...lines, ...tryThese].join('\n'), LIMITS.description);
+  const components = sourcesButtons(current, pages);
   return {
-    embeds: [{ title: 'What I answer from', description, color: 0x2b6cb0, footer: { text: `Page ${current} of ${pages} · ${sources.length} document${sources.length === 1 ? '' : 's'} · answers are verbatim quotes from these` } }],
-    ...(nav.length > 0 ? { components: [{ type: 1, components: nav }] } : {}),
+    embeds: [{ title: 'What I answer from', description, color: EMBED_COLOUR, footer: { text: `Page ${current} of ${pages} · ${sources.length} document${sources.length === 1 ? '' : 's'} · answers are verbatim quotes from these` } }],
+    ...(components.length > 0 ? { components } : {}),
     allowedMentions: NO_MENTIONS,
   };
 }
