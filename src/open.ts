@@ -198,17 +198,21 @@ export async function followIndex(config: Config, embedder: Embedder, hooks: Hoo
     },
   };
   let current = await openEngine(config, embedder, engineHooks, options.preloaded);
-  const reload = async () => {
+  /**
+   * Switches to the published generation unless it is the one answering (true when it switched): the
+   * watcher and a re-index on demand both call it, so whichever comes second loads nothing.
+   */
+  const switchToPublished = async () => {
+    if ((await currentGeneration(config.indexDir)) === current.index.generation) return false;
     current = engineOver(config, await loadIndexOrPrevious(config.indexDir, embedder, (line) => hooks.onMessage?.(line)), embedder, engineHooks);
+    return true;
   };
   const stop =
     options.watch === false
       ? () => undefined
-      : watchGeneration(config.indexDir, async (dir) => {
-          if (dir === current.index.generation) return;
+      : watchGeneration(config.indexDir, async () => {
           try {
-            await reload();
-            options.onSwitched?.(current);
+            if (await switchToPublished()) options.onSwitched?.(current);
           } catch (error) {
             options.onKept?.(error);
           }
@@ -220,7 +224,7 @@ export async function followIndex(config: Config, embedder: Embedder, hooks: Hoo
       const docs = [...withheld];
       withheld.clear();
       await reindex(docs);
-      await reload();
+      await switchToPublished();
       return true;
     },
     stop,
