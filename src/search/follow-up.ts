@@ -16,8 +16,10 @@ export interface Reading {
   followed: boolean;
 }
 
-/** The opening a question asks with ("Who was", "How many", "When did"): kept from the earlier question for an ellipsis. */
-const WH_PHRASE = /^(?:(?:who|whom|whose|what|when|where|why|which|how(?:\s+(?:many|much|old|long|often|far))?)(?:\s+\w+)?)\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b|^(?:who|whom|whose|what|when|where|why|which|how(?:\s+(?:many|much|old|long|often|far))?)\b/i;
+/** A question word, with the word that makes it a kind of ask ("how many", "how old"). */
+const WH = String.raw`(?:who|whom|whose|what|when|where|why|which|how(?:\s+(?:many|much|old|long|often|far))?)`;
+/** The opening a question asks with ("Who was", "How many children were", "When did", or the question word alone): kept from the earlier question for an ellipsis. */
+const WH_PHRASE = new RegExp(String.raw`^${WH}(?:\s+\w+)?\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b|^${WH}\b`, 'i');
 /** Openings that hand the rest of the question over to the earlier one. */
 const CONTINUATION = /^(?:and|but|also|so|then|what about|how about|and what about|and how about)\b[\s,]*/i;
 /** Words that point back at something the earlier question named. */
