@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isOffTopic, outcomes, runGold } from '../src/evaluate/gold-runs.js';
 import { openGold } from './lib/open-gold.js';
+import { fitLogistic } from './lib/logistic.js';
 import { seeded, shuffle } from './lib/random.js';
 import { TUNED } from '../src/search/tuned.js';
 
@@ -61,30 +62,11 @@ function auc(pos: number[], neg: number[]): number {
   for (const p of pos) for (const n of neg) s += p > n ? 1 : p === n ? 0.5 : 0;
   return s / (pos.length * neg.length);
 }
-/** Standardised logistic regression by gradient descent; SQuAD weighs 0.3 (it has no off-topic questions). */
+/** fit.ts's logistic regression over these features; SQuAD weighs 0.3 (it has no off-topic questions). Its log-odds rank as its probability does. */
 function fitScore(train: readonly Row[], names: readonly string[]): (r: Row) => number {
   const x = (r: Row) => names.map((n) => r.values[n]!);
-  const mu = names.map((_, j) => train.reduce((s, r) => s + x(r)[j]!, 0) / train.length);
-  const sd = names.map((_, j) => Math.sqrt(train.reduce((s, r) => s + (x(r)[j]! - mu[j]!) ** 2, 0) / train.length) || 1);
-  const z = (r: Row) => x(r).map((v, j) => (v - mu[j]!) / sd[j]!);
-  const Z = train.map(z);
-  let w = names.map(() => 0);
-  let b = 0;
-  for (let it = 0; it < 2000; it++) {
-    const gw = names.map(() => 0);
-    let gb = 0;
-    let total = 0;
-    Z.forEach((zi, i) => {
-      const weight = train[i]!.squad ? 0.3 : 1;
-      const e = (1 / (1 + Math.exp(-(b + zi.reduce((s, v, j) => s + v * w[j]!, 0)))) - (train[i]!.answerable ? 1 : 0)) * weight;
-      total += weight;
-      gb += e;
-      zi.forEach((v, j) => (gw[j]! += e * v));
-    });
-    w = w.map((v, j) => v - 0.5 * (gw[j]! / total + 0.001 * v));
-    b -= (0.5 * gb) / total;
-  }
-  return (r) => b + z(r).reduce((s, v, j) => s + v * w[j]!, 0);
+  const { weights, bias } = fitLogistic(train.map((r) => ({ x: x(r), y: r.answerable, weight: r.squad ? 0.3 : 1 })), names);
+  return (r) => bias + names.reduce((s, n, j) => s + (weights[n] ?? 0) * x(r)[j]!, 0);
 }
 function crossValidated(names: readonly string[]): string {
   const order = shuffle([...rows], seeded(7));
