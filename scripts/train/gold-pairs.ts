@@ -11,7 +11,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isOffTopic, runGold } from '../../src/evaluate/gold-runs.js';
+import { ANSWER_ALL, isOffTopic, runGold } from '../../src/evaluate/gold-runs.js';
 import { openGold } from '../lib/open-gold.js';
 import { featuresFor } from '../../src/search/features.js';
 import { hitRank } from '../../src/evaluate/metrics.js';
@@ -20,7 +20,6 @@ import { TUNED } from '../../src/search/tuned.js';
 import { pairTokenizer } from './tokenize.js';
 
 const CANDIDATES = 5;
-const ANSWER_ALL = { onTopic: { weights: {}, bias: 0, threshold: 0 }, answers: { weights: {}, bias: 0, threshold: 0 } };
 const [out, ...files] = process.argv.slice(2);
 if (!out || files.length === 0) throw new Error('usage: gold-pairs.ts OUT.jsonl GOLD.jsonl ...');
 if (files.some((f) => ['test.jsonl', 'recipe.jsonl'].includes(basename(f)))) throw new Error('the frozen test split is never used to choose anything');

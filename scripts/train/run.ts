@@ -12,9 +12,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { FIT_FILES } from '../lib/fit-files.js';
 
 const OUT = '.cache/cross-encoder';
-const FIT_FILES = ['tests/gold/dev.jsonl', 'tests/gold/own.jsonl', 'tests/gold/visible.jsonl', 'tests/gold/own-near-topic.jsonl', 'tests/gold/squad2/dev.jsonl'];
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`));
 const { MODEL_PACKAGE } = await import('../../src/embed/prepare-model.js');
 const { weightsPath: weights } = ((await import(MODEL_PACKAGE)) as { default: { weightsPath: string } }).default;

@@ -60,7 +60,7 @@ export interface Outcome {
 const featureFunctions = new WeakMap<SearchIndex, ReturnType<typeof featuresFor>>();
 
 /** Decisions that always answer, or always show the closest passages: rankAndQuote then yields each verdict's quotes. */
-const ANSWER_ALL: DecisionModel = { onTopic: { weights: {}, bias: 0, threshold: 0 }, answers: { weights: {}, bias: 0, threshold: 0 } };
+export const ANSWER_ALL: DecisionModel = { onTopic: { weights: {}, bias: 0, threshold: 0 }, answers: { weights: {}, bias: 0, threshold: 0 } };
 const RELATE_ALL: DecisionModel = { ...ANSWER_ALL, answers: { weights: {}, bias: 0, threshold: 2 } };
 
 /**
