@@ -1,11 +1,12 @@
 /**
  * HTML → plain text with one blank line between blocks, so the same
  * paragraph and chrome rules apply as for .txt. Page-level metadata
- * (<title>, og:site_name, published time, author) is read from the head.
+ * (JSON-LD, Open Graph, <title>) is read by page-meta.ts.
  * Offsets of quotes from an HTML document index this extracted text.
  */
 import { parse, type HTMLElement, NodeType, type Node } from 'node-html-parser';
 import type { DocMeta } from '../segment/metadata.js';
+import { pageMeta } from './page-meta.js';
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'nav', 'header', 'footer', 'aside', 'form', 'template', 'svg', 'iframe', 'button']);
 const BLOCKS = new Set(['p', 'div', 'section', 'article', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'blockquote', 'pre', 'tr', 'table', 'ul', 'ol', 'figure', 'figcaption', 'br', 'hr', 'dd', 'dt']);
@@ -33,27 +34,5 @@ export function htmlToText(html: string): { text: string; meta: DocMeta } {
     .map((line) => line.trim())
     .filter(Boolean)
     .join('\n\n');
-  return { text, meta: headMeta(root) };
-}
-
-function headMeta(root: HTMLElement): DocMeta {
-  const metaContent = (...keys: string[]): string | undefined => {
-    for (const key of keys) {
-      const value = root.querySelector(`meta[property="${key}"], meta[name="${key}"]`)?.getAttribute('content')?.trim();
-      if (value) return value;
-    }
-    return undefined;
-  };
-  const meta: DocMeta = {};
-  const title = metaContent('og:title') ?? root.querySelector('title')?.text.trim();
-  const publisher = metaContent('og:site_name', 'publisher');
-  const date = metaContent('article:published_time', 'date', 'pubdate');
-  const byline = metaContent('author', 'article:author');
-  const url = metaContent('og:url') ?? root.querySelector('link[rel="canonical"]')?.getAttribute('href');
-  if (title) meta.title = title;
-  if (publisher) meta.publisher = publisher;
-  if (date) meta.date = date;
-  if (byline) meta.byline = byline;
-  if (url) meta.url = url;
-  return meta;
+  return { text, meta: pageMeta(root) };
 }

@@ -5,6 +5,7 @@
  * checked to come back answered before it is shown. Pure but for the
  * examples' check, which asks the engine.
  */
+import { readableDate } from '../quote/dates.js';
 import type { SearchEngine } from '../search/engine.js';
 import type { SearchIndex } from '../index-view.js';
 import { sourcesButtons } from './buttons.js';
@@ -41,7 +42,7 @@ export function sourcesOf(index: SearchIndex): Source[] {
     name,
     title: meta.title ?? name,
     ...(meta.publisher ? { publisher: meta.publisher } : {}),
-    ...(meta.date ? { date: meta.date } : {}),
+    ...(meta.date ? { date: readableDate(meta.date) } : {}),
     passages: passages.get(docNumber.get(name)!) ?? 0,
   }));
   counted.set(index, sources);

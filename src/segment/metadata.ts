@@ -28,6 +28,11 @@ const HEADLINE_OUTLET = /^(.+)\s+[-–—|]\s+(.+)$/;
 /** Words that mark the right-hand side of "Headline – Outlet" as an outlet name. */
 const OUTLET_WORDS = /\b(?:news|times|observer|telegraph|post|herald|guardian|bbc|journal|gazette|mail|express|standard|echo|chronicle|independent|mirror|star|tribune|review|online|press|daily|weekly|magazine|radio|tv)\b/i;
 
+/** A short, capitalised name with a word outlets use ("The Coventry Observer", "Example News"). */
+export function looksLikeOutlet(name: string): boolean {
+  return /^\p{Lu}/u.test(name) && wordCount(name) <= 5 && OUTLET_WORDS.test(name);
+}
+
 export function findDate(text: string): string | undefined {
   for (const pattern of DATE_PATTERNS) {
     const match = pattern.exec(text);
@@ -52,7 +57,7 @@ export function extractMetadata(headerLines: readonly string[]): DocMeta {
     if (!split) continue;
     const [, headline, outlet] = split as unknown as [string, string, string];
     const repeated = candidates.some((other) => other !== line && other === headline);
-    if (repeated || (/^\p{Lu}/u.test(outlet) && wordCount(outlet) <= 5 && OUTLET_WORDS.test(outlet))) {
+    if (repeated || looksLikeOutlet(outlet)) {
       meta.publisher ??= outlet;
       meta.title ??= headline;
     }
