@@ -17,7 +17,8 @@ import { loadConfig, PROJECT_ROOT, type Config } from '../src/config/env.js';
 import { readCorpus } from '../src/corpus/read.js';
 import { createBot } from '../src/discord/bot.js';
 import { openEmbedder, openEngine, updateIndex } from '../src/open.js';
-import type { SearchEngine } from '../src/search/engine.js';
+import type { Answer, SearchEngine } from '../src/search/engine.js';
+import { answerRecord, questionLog } from '../src/journal/question-log.js';
 import { segmentCorpus } from '../src/segment/document.js';
 import { loadIndex } from '../src/store/read/load.js';
 import { BOT_ID, FakeDiscord, replyTo, TOKEN } from '../tests/support/fake-discord.js';
@@ -25,7 +26,7 @@ import { copySotu } from './lib/sotu.js';
 // Where the tests and the other scripts have always found it.
 export { copySotu };
 import { ARCHIVE_QUESTIONS } from './lib/questions.js';
-import { percentile } from './lib/stats.js';
+import { percentile } from '../src/percentile.js';
 
 /** The first six: the archive benchmark has always asked these, so its figures stay comparable across versions. */
 const QUESTIONS = ARCHIVE_QUESTIONS.slice(0, 6);
@@ -67,6 +68,29 @@ async function replyLatencies(config: Config, engine: SearchEngine, count: numbe
   await bot.stop();
   await fake.stop();
   return latencies;
+}
+
+/**
+ * `insights --json` as a fresh process over a month's log of 10,000 questions (a third not answered, drawn from
+ * 900 distinct texts, so the grouping has real work), model load included: seconds.
+ */
+async function insightsOnTenThousand(work: string, config: Config): Promise<number> {
+  const file = join(work, 'questions-10k.jsonl');
+  const topics = ['taxes', 'the army', 'schools', 'the budget', 'farmers', 'railroads', 'the navy', 'immigration', 'trade', 'health care'];
+  const asks = ['What did the President say about', 'How much was spent on', 'When did Congress act on', 'Who opposed the plan for', 'Why was there a debate about'];
+  const texts = Array.from({ length: 900 }, (_, i) => `${asks[i % asks.length]} ${topics[Math.floor(i / asks.length) % topics.length]} in ${1900 + Math.floor(i / 50)}?`);
+  const now = Date.now();
+  const lines = Array.from({ length: 10_000 }, (_, i) => {
+    const outcome = i % 3 === 0 ? (i % 2 ? 'related' : 'refused') : 'answered';
+    return JSON.stringify({ at: new Date(now - (i / 10_000) * 29 * 86_400_000).toISOString(), frontEnd: i % 4 ? 'mention' : 'ask', asked: texts[i % texts.length], readAs: null, outcome, quotes: [], ms: { total: 10 + (i % 40) }, replyId: String(i) });
+  });
+  await writeFile(file, `${lines.join('\n')}\n`);
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist/cli.js'), 'insights', '--json'], {
+    env: { ...process.env, CORPUS_DIR: config.corpusDir, INDEX_DIR: config.indexDir, QUESTION_LOG_FILE: file, FEEDBACK_FILE: join(work, 'none.jsonl') },
+    encoding: 'utf8',
+  });
+  return run.status === 0 ? (performance.now() - started) / 1000 : -1;
 }
 
 export async function runBench(options: BenchOptions): Promise<Record<string, number>> {
@@ -121,15 +145,19 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
 
   const engine = await openEngine(config, embedder);
   const totals: number[] = [];
-  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], align: [] as number[], fuse: [] as number[], verify: [] as number[] };
+  const answered: Answer[] = [];
+  const parts = { embed: [] as number[], vector: [] as number[], lexical: [] as number[], align: [] as number[], read: [] as number[], fuse: [] as number[], verify: [] as number[] };
   for (let i = 0; i < options.queries; i++) {
     const start = performance.now();
-    const { timings } = await engine.explain(QUESTIONS[i % QUESTIONS.length]!);
+    const explained = await engine.explain(QUESTIONS[i % QUESTIONS.length]!);
+    const { timings } = explained;
     totals.push(performance.now() - start);
+    answered.push(explained);
     parts.embed.push(timings.embedMs);
     parts.vector.push(timings.vectorMs);
     parts.lexical.push(timings.lexicalMs);
     parts.align.push(timings.alignMs);
+    parts.read.push(timings.readMs);
     parts.fuse.push(timings.fuseMs);
     parts.verify.push(timings.verifyMs);
   }
@@ -177,6 +205,18 @@ export async function runBench(options: BenchOptions): Promise<Record<string, nu
   results.hnsw_recall_at_10 = hits / expected;
   results.hnsw_speedup_vs_exact = exactMs / Math.max(hnswMs, 1e-6);
   results.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+  // What the question log adds to each answer: its line, built and appended (journal/), timed one by one.
+  const log = questionLog({ file: join(work, 'questions.jsonl'), days: 30, maxBytes: 50_000_000 });
+  const appends: number[] = [];
+  for (const answer of answered) {
+    const t0 = performance.now();
+    await log.record({ frontEnd: 'mention', guildId: '200000000000000001', channelId: '300000000000000001', replyId: '400000000000000001', ...answerRecord(answer.question, { question: answer.question, followed: false }, answer, 12) });
+    appends.push(performance.now() - t0);
+  }
+  results.question_log_p50_ms = percentile(appends, 50);
+  results.question_log_p95_ms = percentile(appends, 95);
+  results.insights_10k_s = await insightsOnTenThousand(work, config);
 
   const replies = await replyLatencies(config, engine, options.replies);
   results.discord_reply_p50_ms = percentile(replies, 50);

@@ -1,5 +1,5 @@
 /**
- * `quotebot ask | index | eval`, one file per command (commands/). Argv and
+ * `quotebot ask | index | eval | insights`, one file per command (commands/). Argv and
  * streams are parameters so tests run the real CLI in-process. stdout
  * carries only answers (one JSON object per line with --json); every
  * message, warning and progress bar goes to stderr.
@@ -12,6 +12,7 @@ import { openEmbedder } from '../open.js';
 import { askCommand } from './commands/ask.js';
 import { evalCommand } from './commands/eval.js';
 import { indexCommand } from './commands/index.js';
+import { insightsCommand } from './commands/insights.js';
 import { INDEX_BUSY, USAGE, type CliContext, type Io } from './context.js';
 import { progressHooks } from './progress.js';
 
@@ -24,7 +25,7 @@ export async function run(argv: readonly string[], io: Io, embedderFor: (c: Conf
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   // Each command writes through io and exits through run(), as the program does.
-  for (const command of [askCommand(ctx), indexCommand(ctx), evalCommand(ctx)]) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [askCommand(ctx), indexCommand(ctx), evalCommand(ctx), insightsCommand(ctx)]) program.addCommand(command.copyInheritedSettings(program));
   try {
     await program.parseAsync(['node', 'quotebot', ...argv]);
     return exitCode;
