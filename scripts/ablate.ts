@@ -20,6 +20,8 @@ import { openGold } from './lib/open-gold.js';
 interface Variant {
   name: string;
   weights?: Partial<Weights>;
+  /** The reader's rerank weight (TUNED's when absent). */
+  reader?: number;
   decision?: DecisionModel;
   view?: (index: SearchIndex) => SearchIndex;
 }
@@ -43,6 +45,7 @@ const VARIANTS: Variant[] = [
   { name: 'no BM25', weights: { lexical: 0 } },
   { name: 'no answer-type signal in ranking', weights: { type: 0 } },
   { name: 'no speaker signal', weights: { speaker: 0 } },
+  { name: 'no reader in the ranking (its verdict features kept)', reader: 0 },
   { name: 'no type check in the verdict', decision: noTypeCheck },
   {
     name: 'no speaker/subject context (index)',
@@ -71,7 +74,7 @@ for (const file of files) {
   for (const variant of VARIANTS) {
     const over = variant.view && createSearchEngine(variant.view(engine.index), gold.embedder, { live: liveDocuments(gold.configFor(file).corpusDir) });
     const runs = over ? await runGold(over, [file]) : plain;
-    const f = figures(outcomes(runs, { ...TUNED.weights, ...variant.weights }), byModel(variant.decision ?? TUNED.decision));
+    const f = figures(outcomes(runs, { ...TUNED, weights: { ...TUNED.weights, ...variant.weights }, reader: variant.reader ?? TUNED.reader }), byModel(variant.decision ?? TUNED.decision));
     console.log(
       `| ${variant.name} | ${file.replace(/^.*\/gold\//, '')} | ${f.r1.toFixed(3)} | ${f.r3.toFixed(3)} | ${f.shown1.toFixed(3)} | ${f.shown3.toFixed(3)} | ` +
         `${pct(f.falseRefusals)} | ${pct(f.refusedOutright)} | ${pct(f.nearTopicHeld)} | ${pct(f.offTopicRefused)} |`,

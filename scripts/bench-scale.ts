@@ -97,6 +97,7 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
   results.scale_query_p50_ms = read.p50;
   results.scale_query_p95_ms = read.p95;
   results.scale_query_p99_ms = read.p99;
+  results.scale_retrieval_p95_ms = read.retrievalP95;
   results.scale_recall_at_10 = read.recall;
   results.scale_ef = read.ef;
   log(`queries p50 ${read.p50.toFixed(1)} ms p95 ${read.p95.toFixed(1)} ms (first asks ${read.p95FirstAsk.toFixed(1)}, repeats ${read.p95Repeat.toFixed(1)}), recall@10 ${read.recall.toFixed(4)} at ef ${read.ef}`);
@@ -123,6 +124,7 @@ export async function runScaleBench(options: ScaleOptions, log: (line: string) =
 interface ReaderFigures {
   p50: number;
   p95: number;
+  retrievalP95: number;
   p99: number;
   p95FirstAsk: number;
   p95Repeat: number;

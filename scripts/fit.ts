@@ -10,8 +10,9 @@
  * questions; the team's earlier sets add more, and SQuAD 2.0 dev adds
  * adversarial questions on another corpus (asked of its own, configForGold).
  *
- * 1. Fusion weights: a grid, scored by R@1 + R@3 of the top-3 quotes on the
- *    answerable questions; ties go to the earlier, smaller weights.
+ * 1. Fusion weights and the reader's rerank weight: a grid, scored by R@1 +
+ *    R@3 of the top-3 quotes on the answerable questions; ties go to the
+ *    earlier, smaller weights.
  * 2. Verdict: two logistic regressions on the features in decide.ts.
  *    On-topic: answerable against off-topic questions; its threshold the
  *    highest that keeps ON_TOPIC_KEPT of the answerable ones (a refusal of
@@ -24,19 +25,30 @@
  */
 import 'dotenv/config';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../src/fs/atomic.js';
 import { FEATURE_NAMES, probability, type DecisionModel, type FeatureName, type Logistic, type Verdict } from '../src/search/decide.js';
 import type { Weights } from '../src/search/fusion.js';
-import { byModel, figures, isOffTopic, outcomes, runGold, type Figures, type GoldRun, type Outcome } from '../src/evaluate/gold-runs.js';
+import { byModel, figures, isOffTopic, outcomes, runGold, type Figures, type GoldRun, type Outcome, type RankingChoice } from '../src/evaluate/gold-runs.js';
+import { TUNED } from '../src/search/tuned.js';
 import { fitLogistic } from './lib/logistic.js';
 import { openArchiveEngine, openGold } from './lib/open-gold.js';
 import { seeded, shuffle } from './lib/random.js';
 
 const FOLDS = 5;
 const FOLD_SEED = 7;
-/** --without=name,name: those features left out of both models, for the cross-validated ablation of a signal. */
-const WITHOUT = new Set(process.argv.find((a) => a.startsWith('--without='))?.slice('--without='.length).split(',') ?? []);
-const ON_TOPIC_FEATURES = (['topDense', 'documentCoverage', 'alignment', 'weakestWord'] as FeatureName[]).filter((n) => !WITHOUT.has(n));
+/**
+ * --without=name,name: those features left out of both models, for the cross-validated ablation of a signal;
+ * --no-reader: the reader neither reorders nor decides (its rerank weight 0, its features left out).
+ */
+const NO_READER = process.argv.includes('--no-reader');
+/** --pool=K: the reader reads K quotes instead of the tuned number (the study of K in docs/reader.md). */
+const POOL = Number(process.argv.find((a) => a.startsWith('--pool='))?.slice('--pool='.length) ?? TUNED.pool);
+const WITHOUT = new Set([
+  ...(process.argv.find((a) => a.startsWith('--without='))?.slice('--without='.length).split(',') ?? []),
+  ...(NO_READER ? ['readerBest', 'readerFirst'] : []),
+]);
+const ON_TOPIC_FEATURES = (['topDense', 'documentCoverage', 'alignment', 'weakestWord', 'readerBest'] as FeatureName[]).filter((n) => !WITHOUT.has(n));
 const ANSWERS_FEATURES = FEATURE_NAMES.filter((n) => !WITHOUT.has(n));
 /**
  * "Not in the articles" is the worst answer to a question the articles answer, so the on-topic threshold
@@ -70,13 +82,19 @@ function isSquad(o: Outcome): boolean {
 function split(results: readonly Outcome[], verdictOf: (o: Outcome) => Verdict): { articles: Figures; squad: Figures } {
   return { articles: figures(results.filter((o) => !isSquad(o)), verdictOf), squad: figures(results.filter(isSquad), verdictOf) };
 }
+/**
+ * The fusion grid. The window and paragraph grains stay at 0: every fit since issue 20 chose 0 for both and
+ * `npm run ablate` measured them changing no figure on any set (issue 28).
+ */
 const GRID = {
-  window: [0, 0.3, 0.6],
-  paragraph: [0, 0.3, 0.6],
+  window: [0],
+  paragraph: [0],
   lexical: [0.3, 0.6, 0.9],
   type: [0, 0.5, 1, 1.5, 2],
   speaker: [0, 0.3, 0.6],
 };
+/** How much the reader's logit adds to a pooled quote's fused score (search/reading.ts); 0 keeps the fused order. */
+const READER_GRID = NO_READER ? [0] : [0, 0.25, 0.5, 1, 2, 4];
 
 function* grid(): Generator<Weights> {
   for (const window of GRID.window)
@@ -85,16 +103,18 @@ function* grid(): Generator<Weights> {
         for (const type of GRID.type) for (const speaker of GRID.speaker) yield { dense: 1, window, paragraph, lexical, type, speaker };
 }
 
-
-function chooseWeights(runs: readonly GoldRun[]): Weights {
+function chooseRanking(runs: readonly GoldRun[]): RankingChoice {
   const answerable = runs.filter((r) => !r.gold.unanswerable);
-  let best: { weights: Weights; score: number } | undefined;
+  let best: (RankingChoice & { score: number }) | undefined;
   for (const weights of grid()) {
-    const hits = outcomes(answerable, weights).map((o) => o.hit);
-    const score = hits.filter((h) => h === 1).length + hits.filter((h) => h >= 1).length;
-    if (!best || score > best.score) best = { weights, score };
+    for (const reader of READER_GRID) {
+      const hits = outcomes(answerable, { weights, reader, pool: POOL }).map((o) => o.hit);
+      const score = hits.filter((h) => h === 1).length + hits.filter((h) => h >= 1).length;
+      if (!best || score > best.score) best = { weights, reader, pool: POOL, score };
+    }
   }
-  return best!.weights;
+  const { score: _score, ...choice } = best!;
+  return choice;
 }
 
 /** The highest threshold that keeps at least `kept` of the positives (rounded down, so the one that set it passes). */
@@ -193,9 +213,9 @@ function crossValidate(runs: readonly GoldRun[]): Predicted[] {
   for (let f = 0; f < FOLDS; f++) {
     const train = runs.filter((r) => foldOf.get(r.gold.q) !== f);
     const test = runs.filter((r) => foldOf.get(r.gold.q) === f);
-    const weights = chooseWeights(train);
-    const decision = fitDecision(outcomes(train, weights));
-    for (const o of outcomes(test, weights)) {
+    const ranking = chooseRanking(train);
+    const decision = fitDecision(outcomes(train, ranking));
+    for (const o of outcomes(test, ranking)) {
       const answers = probability(o.features, decision.answers);
       const offTopic = probability(o.features, decision.onTopic) < decision.onTopic.threshold;
       predicted.push({ o, verdict: byModel(decision)(o), offTopic, answers, margin: answers - decision.answers.threshold });
@@ -224,7 +244,11 @@ function tradeOffCurve(predicted: readonly Predicted[]): string[] {
 const args = process.argv.slice(2);
 const files = args.filter((a) => !a.startsWith('--'));
 const write = args.includes('--write');
-/** --addresses N: also ask every question of the articles with N State of the Union addresses beside them. */
+/**
+ * --addresses N: also ask the articles' questions of the articles with N State of the Union addresses beside
+ * them (an archive, where an off-topic question finds many more near words); a file asked of a corpus of its
+ * own (SQuAD) is not, its questions being about nothing in that archive.
+ */
 const addresses = Number(args.find((a) => a.startsWith('--addresses='))?.split('=')[1] ?? 0);
 if (files.length === 0) throw new Error('usage: npm run fit -- <gold file…> [--write]');
 // test.jsonl is the frozen test split; recipe.jsonl holds it (the split's source): neither chooses a constant.
@@ -232,10 +256,22 @@ const frozen = files.filter((f) => /(^|\/)(test|recipe)\.jsonl$/.test(f));
 if (frozen.length > 0) throw new Error(`${frozen.join(', ')} holds the frozen test split: it never chooses a constant`);
 const gold = await openGold();
 const runs: GoldRun[] = [];
-for (const file of files) runs.push(...(await runGold(await gold.engineFor(file), [file])));
-if (addresses > 0) runs.push(...(await runGold(await openArchiveEngine(addresses), files)));
-const weights = chooseWeights(runs);
-const fitted = outcomes(runs, weights);
+// Every weighting the grid tries has its own pool of quotes for the reader: each is read once, here.
+const weightings = [...grid()];
+for (const file of files) runs.push(...(await runGold(await gold.engineFor(file), [file], weightings, POOL)));
+const articleFiles = files.filter((f) => gold.configFor(f).corpusDir === gold.configFor('').corpusDir);
+if (addresses > 0) runs.push(...(await runGold(await openArchiveEngine(addresses), articleFiles, weightings, POOL)));
+const ranking = chooseRanking(runs);
+const { weights, reader } = ranking;
+const fitted = outcomes(runs, ranking);
+/** --dump=FILE: each question's features and labels under the chosen ranking, one JSON line each, for studies of the verdict; nothing is fitted. */
+const dump = args.find((a) => a.startsWith('--dump='))?.slice('--dump='.length);
+if (dump) {
+  const lines = fitted.map((o) => JSON.stringify({ q: o.run.gold.q, style: o.run.gold.style ?? null, squad: isSquad(o), unanswerable: o.run.gold.unanswerable === true, offTopic: isOffTopic(o.run.gold), hit: o.hit, relatedHit: o.relatedHit, features: o.features }));
+  await writeFile(dump, `${lines.join('\n')}\n`);
+  console.log(`ranking ${JSON.stringify(ranking)}; wrote ${dump}`);
+  process.exit(0);
+}
 const decision = fitDecision(fitted);
 const predicted = crossValidate(runs);
 const cvVerdicts = new Map(predicted.map((p) => [p.o.run, p.verdict]));
@@ -248,7 +284,7 @@ const showOne = (f: Figures) =>
   `near-topic held ${pct(f.nearTopicHeld)} of ${f.nearTopic}  off-topic refused ${pct(f.offTopicRefused)} (answered ${pct(f.offTopicAnswered)}) of ${f.offTopic}`;
 const show = (parts: { articles: Figures; squad: Figures }) =>
   `articles: ${showOne(parts.articles)}${parts.squad.answerable > 0 ? ` | SQuAD: ${showOne(parts.squad)}` : ''}`;
-console.log(`weights ${JSON.stringify(weights)}`);
+console.log(`weights ${JSON.stringify(weights)} reader ${reader}`);
 console.log(`decision ${JSON.stringify(decision)}`);
 console.log(`ranking alone (every question answered): ${show(split(fitted, () => 'answered'))}`);
 console.log(`fitted on itself:     ${show(onDev)}`);
@@ -257,12 +293,14 @@ console.log(['', `${FOLDS}-fold cross-validated trade-off:`, ...tradeOffCurve(pr
 if (write) {
   const tuned = {
     weights,
+    reader,
+    pool: POOL,
     decision,
     provenance: {
-      data: `${files.join(', ')} (${runs.length} question runs${addresses > 0 ? `: each asked of the articles alone and with ${addresses} addresses beside them` : ''})`,
+      data: `${files.join(', ')} (${runs.length} question runs${addresses > 0 ? `: the articles' asked of the articles alone and with ${addresses} addresses beside them` : ''})`,
       command: `npm run fit -- ${args.join(' ')}`,
       method:
-        `fusion weights by grid search (R@1 + R@3), verdict by two logistic regressions (on-topic: the highest threshold keeping ${pct(ON_TOPIC_KEPT)} ` +
+        `fusion weights and the reader's rerank weight by grid search (R@1 + R@3), verdict by two logistic regressions (on-topic: the highest threshold keeping ${pct(ON_TOPIC_KEPT)} ` +
         `of the answerable questions in each domain; off-topic questions weigh ${OFF_TOPIC_WEIGHT}× in the answers model, SQuAD ${SQUAD_SHARE} of the fit; answers: limits ${JSON.stringify(ANSWER_LIMITS)} first, then the least cost ${JSON.stringify(COSTS)}); ` +
         `${FOLDS}-fold CV: ${show(cv)}`,
       fittedAt: new Date().toISOString().slice(0, 10),

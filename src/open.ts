@@ -122,13 +122,21 @@ export function engineOver(config: Config, index: LoadedIndex, embedder: Embedde
   });
 }
 
-/** An engine over a current index, building or updating the index first when needed. */
+/**
+ * An engine over a current index, building or updating the index first when needed. The reader loads
+ * meanwhile: the first question needs it, and a damaged reader is reported now, not at the first question.
+ */
 export async function openEngine(
   config: Config,
   embedder: Embedder,
   hooks: Hooks = {},
   preloaded: Promise<LoadedIndex | undefined> = Promise.resolve(undefined),
 ): Promise<SearchEngine> {
+  const [engine] = await Promise.all([openCurrentEngine(config, embedder, hooks, preloaded), embedder.readerId()]);
+  return engine;
+}
+
+async function openCurrentEngine(config: Config, embedder: Embedder, hooks: Hooks, preloaded: Promise<LoadedIndex | undefined>): Promise<SearchEngine> {
   const { reason } = await staleness(config, embedder);
   if (reason) {
     hooks.onMessage?.(reason);

@@ -37,7 +37,8 @@ describe('scale bench', () => {
   });
 
   it('gives a copy of a sentence its real vector slightly perturbed: a unit vector, near the original, the same on every run', async () => {
-    const real = { id: 'model-x', dims, embed: async () => [], embedWords: () => Promise.reject(new Error('not asked')) };
+    const notAsked = () => Promise.reject(new Error('not asked'));
+    const real = { id: 'model-x', dims, embed: async () => [], embedWords: notAsked, read: notAsked, readerId: notAsked };
     const embedder = benchEmbedder(real, new Map([['A.', unit(1)], ['B.', unit(2)]]));
     const keys = ['0\u00000\u0000A.', '1\u00003\u0000A.', '1\u00004\u0000A.', '0\u00001\u0000B.'];
     const [first, copy, other, b] = await embedder.embed(keys);

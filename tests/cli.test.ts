@@ -52,7 +52,7 @@ describe('ask', () => {
     expect(answer.quotes.length).toBeLessThanOrEqual(3);
     expect(answer.quotes[0]!.text).toContain('4,529 children');
     for (const q of answer.quotes) {
-      expect(Object.keys(q)).toEqual(['text', 'doc', 'start', 'end', 'score', 'title', 'publisher', 'date', 'paragraph', 'highlight', 'link']);
+      expect(Object.keys(q)).toEqual(['text', 'doc', 'start', 'end', 'score', 'title', 'publisher', 'date', 'datetime', 'paragraph', 'highlight', 'link']);
       const file = await readFile(join(corpusDir, q.doc), 'utf8');
       expect(file.slice(q.start, q.end)).toBe(q.text);
     }

@@ -4,8 +4,9 @@
  * discord.js client and a fake Discord, with the real model.
  */
 import { describe, expect, it } from 'vitest';
-import { answeredQuestion, answerReply } from '../src/discord/respond.js';
-import { readFollowUp, topicOf } from '../src/search/follow-up.js';
+import { askedQuestion, answerReply } from '../src/discord/respond.js';
+import type { Answer } from '../src/search/engine.js';
+import { clearlyBetter, leaning, readFollowUp, readInContext, readWith, topicOf, type Asker } from '../src/search/follow-up.js';
 import { description, fakeDiscordSuite } from './support/bot.js';
 import { BOT_ID, GUILD_ID, replyTo, THREAD_ID } from './support/fake-discord.js';
 
@@ -22,6 +23,24 @@ describe('reading a follow-up', () => {
     expect(topicOf('How many children were social workers working with?')).toBe('social workers working with');
   });
 
+  it('decides from the question\'s own words: a continuation, no subject of its own, or an unnamed person follow', () => {
+    for (const q of ['and his stepfather?', 'what about the board?', 'for how long?', 'how many in 2013?', 'the safeguarding board?', 'what did she say about the inspection?']) {
+      expect([q, leaning(q)]).toEqual([q, 'follows']);
+    }
+    // A question with a subject of its own is read alone, however short: the word count decides nothing.
+    for (const q of ['who is amy weir', 'what is the weather in coventry', 'what did ofsted say about leadership', 'who won the football last night']) {
+      expect([q, leaning(q)]).toEqual([q, 'alone']);
+    }
+    // "it", "that", "there" point back as often as not, and one word may be a subject or not: the engine settles these.
+    for (const q of ['when did it take place?', 'is it going to rain tomorrow', 'what was the result?', 'what is the lscb']) expect([q, leaning(q)]).toEqual([q, 'unsure']);
+  });
+
+  it('carries the earlier question as the asker typed it, so a reading never holds two earlier questions', () => {
+    // The second question of a chain was itself a follow-up: its own words are carried, not its reading.
+    expect(readWith('what was his job before?', 'and his stepfather?')).toBe('What was his job before? (his stepfather)');
+    expect(readWith('and in March 2013?', 'and what about the referrals?')).toBe('In March 2013? (the referrals)');
+  });
+
   it('reads a question that stands on its own as it is, and any question without an earlier one', () => {
     expect(readFollowUp('How much money is being invested in children\'s services?', 'Who chairs the board?')).toEqual({
       question: 'How much money is being invested in children\'s services?',
@@ -30,14 +49,47 @@ describe('reading a follow-up', () => {
     expect(readFollowUp('and his stepfather?', undefined)).toEqual({ question: 'and his stepfather?', followed: false });
   });
 
-  it('finds the question a reply answered in the reply itself: its "Read as" line, else its title, unescaped', () => {
+  it('lets the earlier question win an unsure one only when that is clearly better', () => {
+    const known = (t: string) => t !== 'cold';
+    const verdict = (v: Answer['verdict']) => ({ verdict: v });
+    expect(clearlyBetter('when did it take place?', verdict('related'), verdict('answered'), known)).toBe(true);
+    // Answered alone: nothing to add. Refused alone: an off-topic question stays off-topic.
+    expect(clearlyBetter('when did it take place?', verdict('answered'), verdict('answered'), known)).toBe(false);
+    expect(clearlyBetter('is it going to rain', verdict('refused'), verdict('answered'), known)).toBe(false);
+    expect(clearlyBetter('when did it take place?', verdict('related'), verdict('related'), known)).toBe(true);
+    expect(clearlyBetter('when did it take place?', verdict('related'), verdict('refused'), known)).toBe(false);
+    // A word of its own that no article uses: the question is about something else.
+    expect(clearlyBetter('is it cold today?', verdict('related'), verdict('answered'), known)).toBe(false);
+  });
+
+  it('asks the engine once for a question it can place by its words, both ways for an unsure one', async () => {
+    const asked: string[] = [];
+    const engine: Asker = {
+      index: { lexical: { documentFrequency: () => 1 } } as unknown as Asker['index'],
+      ask: async (question) => {
+        asked.push(question);
+        // Answered only with the earlier question's subject beside it.
+        const verdict = question.includes('(') ? 'answered' : 'related';
+        return { question, verdict, answered: verdict === 'answered', quotes: [], related: [] };
+      },
+    };
+    expect((await readInContext(engine, 'who is amy weir', 'How many children?')).reading.followed).toBe(false);
+    expect(asked).toEqual(['who is amy weir']);
+    asked.length = 0;
+    const unsure = await readInContext(engine, 'when did it take place?', 'How long was the inspection?');
+    expect(asked).toEqual(['when did it take place?', 'When did it take place? (the inspection)']);
+    expect(unsure.reading).toEqual({ question: 'When did it take place? (the inspection)', followed: true });
+    expect(unsure.answer.verdict).toBe('answered');
+  });
+
+  it('finds the question a reply answered in the reply itself: its title, what the asker typed, unescaped', () => {
     const plain = answerReply({ question: 'Who was Daniel\'s *mother*, @everyone?', verdict: 'refused', answered: false, quotes: [], related: [] }, []);
-    expect(answeredQuestion(plain.embeds![0])).toBe('Who was Daniel\'s *mother*, @everyone?');
+    expect(askedQuestion(plain.embeds![0])).toBe('Who was Daniel\'s *mother*, @everyone?');
     const followed = answerReply({ question: "Who was his stepfather? (Daniel's mother)", verdict: 'refused', answered: false, quotes: [], related: [] }, [], { asked: 'and his stepfather?' });
     expect(followed.embeds![0]!.title).toBe('and his stepfather?');
     expect(followed.embeds![0]!.description).toMatch(/^\*Read as:\* Who was his stepfather\? \(Daniel's mother\)\n\n/);
-    expect(answeredQuestion(followed.embeds![0])).toBe("Who was his stepfather? (Daniel's mother)");
-    expect(answeredQuestion(undefined)).toBeUndefined();
+    expect(askedQuestion(followed.embeds![0])).toBe('and his stepfather?');
+    expect(askedQuestion(undefined)).toBeUndefined();
   });
 });
 
@@ -62,10 +114,24 @@ describe('follow-ups in Discord', () => {
     // Nothing is kept by the bot: a new process reads the chain from the messages themselves.
     await bot.stop();
     bot = await start();
-    const third = await ask('what was his job before?', { replyTo: second.botMessage });
-    expect(description(third.reply)).toMatch(/^\*Read as:\* /);
-    expect(description(third.reply)).toContain('former soldier');
+    const third = await ask('how long were they jailed for?', { replyTo: second.botMessage });
+    // One level: the third is read with the second as it was typed, never with the second's own reading.
+    expect(description(third.reply)).toMatch(/^\*Read as:\* How long were they jailed for\? \(his stepfather\)\n/);
+    expect(description(third.reply).replace(/\*\*/g, '')).toContain('minimum of 30 years');
     expect(third.reply.body?.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    await bot.stop();
+  });
+
+  it('reads a reply with a subject of its own alone, and an off-topic reply is not answered', async () => {
+    const bot = await start();
+    const first = await ask('How many children were social workers in Coventry working with?');
+    const fresh = await ask('who is amy weir', { replyTo: first.botMessage });
+    expect(description(fresh.reply)).not.toMatch(/Read as/);
+    expect(description(fresh.reply).replace(/\*\*/g, '')).toContain('Amy Weir, chair of the Coventry Local Safeguarding Children Board');
+    const offTopic = await ask('what is the weather in coventry', { replyTo: fresh.botMessage });
+    expect(description(offTopic.reply)).not.toMatch(/Read as/);
+    // Refused ("not in the articles") or the closest passages marked as not an answer, never quotes given as its answer.
+    expect(description(offTopic.reply)).toMatch(/not answered directly|nothing in the articles|not in the articles/i);
     await bot.stop();
   });
 

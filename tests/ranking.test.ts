@@ -55,7 +55,7 @@ describe('the verdict', () => {
     onTopic: { weights: { topDense: 4, documentCoverage: 6 }, bias: -5, threshold: 0.5 },
     answers: { weights: { topDense: 3, passageCoverage: 4, typeOk: 4 }, bias: -6, threshold: 0.5 },
   };
-  const features = (f: Partial<DecisionFeatures>): DecisionFeatures => ({ topDense: 0.5, bestParagraph: 0.4, documentCoverage: 0.9, passageCoverage: 0.8, typeOk: 1, typeFound: 0, missingRarity: 0, margin: 1, alignment: 0.5, weakestWord: 0.4, asksValue: 1, typedCoverage: 0.8, typedWeakest: 0.4, ...f });
+  const features = (f: Partial<DecisionFeatures>): DecisionFeatures => ({ topDense: 0.5, bestParagraph: 0.4, documentCoverage: 0.9, passageCoverage: 0.8, typeOk: 1, typeFound: 0, missingRarity: 0, margin: 1, alignment: 0.5, weakestWord: 0.4, asksValue: 1, typedCoverage: 0.8, typedWeakest: 0.4, readerBest: 0, readerFirst: 0, ...f });
 
   it('refuses a question whose distinctive words are absent from the best document, however close the cosine', () => {
     expect(decide(features({ topDense: 0.55, documentCoverage: 0.1, passageCoverage: 0.1 }), model)).toBe('refused');

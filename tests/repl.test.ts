@@ -10,6 +10,9 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
+import { loadConfig } from '../src/config/env.js';
+import type { Embedder } from '../src/embed/embedder.js';
+import { openEmbedder } from '../src/open.js';
 import { cli, eventually, startCli } from './support/cli.js';
 import { fakeEmbedder } from './support/fake-embedder.js';
 import { scratch } from './support/temp.js';
@@ -35,9 +38,9 @@ beforeAll(async () => {
 const historyPath = () => join(stateDir, 'quotebot', 'history');
 
 /** An interactive session: `type` sends keys, `answers` are the JSON lines printed so far. */
-function session(argv: string[] = ['ask', '--json'], model = embedder) {
+function session(argv: string[] = ['ask', '--json'], model: Embedder = embedder, environment = env) {
   const keys = new PassThrough();
-  const running = startCli(argv, env, { stdin: keys, tty: true, embedder: model });
+  const running = startCli(argv, environment, { stdin: keys, tty: true, embedder: model });
   const screen = () => stripVTControlCharacters(running.stdout());
   const answers = () =>
     screen()
@@ -106,6 +109,27 @@ describe('interactive ask', () => {
     expect(repl.answers()[2]!.question).toBe('and in March 2013?');
     repl.type(':quit\r');
     expect((await repl.done).code).toBe(0);
+  });
+
+  it('reads a fresh question alone after another, keeps an off-topic one unanswered, and reads a chain one level deep (the real model)', async () => {
+    const paths = await scratch();
+    const real = session(['ask', '--json'], await openEmbedder(loadConfig({})), { CORPUS_DIR: paths.corpusDir, INDEX_DIR: paths.indexDir, XDG_STATE_HOME: stateDir });
+    await real.ask('How many children were social workers working with?');
+    // Few words, but a subject of its own: not the earlier question's follow-up.
+    await real.ask('who is amy weir');
+    expect(real.answers()[1]!.question).toBe('who is amy weir');
+    expect(real.answers()[1]!.shown[0]!.text).toContain('Amy Weir, chair of the Coventry Local Safeguarding Children Board');
+    await real.ask('what is the weather in coventry');
+    expect(real.answers()[2]).toMatchObject({ question: 'what is the weather in coventry', quotes: [] });
+    // A chain: the third leans on the second as it was typed, never on the second's reading.
+    await real.ask("Who was Daniel Pelka's mother?");
+    await real.ask('and his stepfather?');
+    await real.ask('how long were they jailed for?');
+    const readings = real.screen().split(/\r?\n/).filter((line) => line.startsWith('Read as: '));
+    expect(readings).toEqual(["Read as: Who was his stepfather? (Daniel Pelka's mother)", 'Read as: How long were they jailed for? (his stepfather)']);
+    expect(real.answers()[5]!.shown[0]!.text).toContain('minimum of 30 years');
+    real.type(':quit\r');
+    expect((await real.done).code).toBe(0);
   });
 
   it('validates :top with the --top message, limits the quotes, toggles JSON and lists the commands', async () => {

@@ -1,10 +1,6 @@
 /** Discord reply building: limits, escaping, no pings — pure, no client needed. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { recordFeedback } from '../src/discord/feedback.js';
-import { scratch } from './support/temp.js';
 import { MAX_QUOTES, moreButtonId, parseButtonId, sourcesButtonId } from '../src/discord/buttons.js';
 import { answerReply, echoText, formatQuote, LIMITS, NO_MENTIONS, notInArticles } from '../src/discord/respond.js';
 import { VoteLedger } from '../src/discord/votes.js';
@@ -258,30 +254,5 @@ describe('questionFromMention', () => {
   it('takes out only the bot\'s own mention', () => {
     expect(questionFromMention('<@42> what did <@77> say about <@!42> funding?', '42')).toBe('what did <@77> say about   funding?');
     expect(questionFromMention('<@!42>', '42')).toBe('');
-  });
-});
-
-describe('recordFeedback', () => {
-  it('rotates the file to <file>.1 once it reaches its cap, keeping at most two', async () => {
-    const { dir } = await scratch(false);
-    const file = join(dir, 'feedback.jsonl');
-    const entry = { at: '2026-11-29T00:00:00.000Z', verdict: 'up' as const, guildId: null, channelId: 'c', messageId: 'm', question: 'q', shown: 's' };
-    const line = `${JSON.stringify(entry)}\n`.length;
-    for (let i = 0; i < 7; i++) await recordFeedback(file, entry, line * 3);
-    expect((await readFile(file, 'utf8')).length).toBe(line);
-    expect((await readFile(`${file}.1`, 'utf8')).length).toBe(line * 3);
-    expect(await readFile(`${file}.2`, 'utf8').catch(() => 'none')).toBe('none');
-  });
-
-  it('rotates once when votes arrive together at a full file: the kept file is the full one, every new vote is in the new one', async () => {
-    const { dir } = await scratch(false);
-    const file = join(dir, 'feedback.jsonl');
-    const entry = (messageId: string) => ({ at: '2026-11-29T00:00:00.000Z', verdict: 'up' as const, guildId: null, channelId: 'c', messageId, question: 'q', shown: 's' });
-    const line = `${JSON.stringify(entry('old'))}\n`.length;
-    for (let i = 0; i < 3; i++) await recordFeedback(file, entry('old'), line * 3);
-    await Promise.all(['n1', 'n2', 'n3'].map((id) => recordFeedback(file, entry(id), line * 3)));
-    const ids = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { messageId: string }).messageId);
-    expect(await ids(`${file}.1`)).toEqual(['old', 'old', 'old']);
-    expect((await ids(file)).sort()).toEqual(['n1', 'n2', 'n3']);
   });
 });

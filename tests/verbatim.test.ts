@@ -22,6 +22,8 @@ import { scratch } from './support/temp.js';
 /** Answers whatever it finds, so these tests do not depend on the fitted verdict. */
 const ALWAYS_ANSWER: Tuning = {
   weights: TUNED.weights,
+  reader: TUNED.reader,
+  pool: TUNED.pool,
   decision: { onTopic: { weights: {}, bias: 0, threshold: 0 }, answers: { weights: {}, bias: 0, threshold: 0 } },
 };
 const FILE = '000_720fcdee8977a856.txt';

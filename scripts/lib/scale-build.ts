@@ -88,6 +88,8 @@ export function benchEmbedder(real: Embedder, vectors: Map<string, Float32Array>
     dims,
     // Questions are the model's own: only the copies of sentences need made-up vectors.
     embedWords: (text) => real.embedWords(text),
+    read: (question, passages) => real.read(question, passages),
+    readerId: () => real.readerId(),
     async embed(texts, onProgress, onVectors) {
       const out: Float32Array[] = [];
       const SLICE = 4096;

@@ -1,17 +1,19 @@
 """
-Trains the answerability cross-encoder (issue 21): MiniLM-L6 initialised from
-the embedding model's own weights, reading [CLS] question [SEP] sentence [SEP],
-one logit from the [CLS] state. The embeddings and the lower layers stay
-frozen (the embedding model's), so the trained part is small enough to commit
-and the backward pass is short.
+Trains the reader (issue 28): MiniLM-L6 initialised from the embedding
+model's own weights, reading [CLS] question [SEP] title — sentence [SEP]
+(src/search/reader-text.ts), one logit from the [CLS] state. The embeddings
+and the lower layers stay frozen (the embedding model's), so the trained part
+is small enough to commit and the backward pass is short.
 
-  /usr/bin/python3 scripts/train/train.py WEIGHTS.safetensors DATA_DIR OUT.safetensors [--layers=2] [--epochs=1] [--seed=21]
+  /usr/bin/python3 scripts/train/train.py WEIGHTS.safetensors DATA_DIR OUT.safetensors [--layers=3] [--epochs=1] [--seed=28]
 
-DATA_DIR holds make-data.ts's train.jsonl and dev.jsonl (token ids already).
-Writes OUT (the trained tensors, fp16, under the model's own names plus
-classifier.weight / classifier.bias) and OUT.json (figures and provenance).
-Also scores extra pair files given with --score=FILE (writes FILE.scores).
-Debian's python3-torch with libopenblas0-pthread (docs/cross-encoder.md).
+DATA_DIR holds make-data.ts's train.jsonl, validation.jsonl and
+validation-questions.jsonl (token ids already). Writes OUT (the trained
+tensors, fp16, under the model's own names plus classifier.weight /
+classifier.bias), OUT.json (figures and provenance) and
+OUT.validation-scores.jsonl (every validation question's candidates with
+their PyTorch logits: the ONNX parity test reads some of them).
+Debian's python3-torch with libopenblas0-pthread (docs/reader.md).
 """
 import json, math, random, struct, sys, time
 import numpy as np
@@ -22,9 +24,9 @@ import torch.nn.functional as F
 args = [a for a in sys.argv[1:] if not a.startswith('--')]
 opts = dict(a[2:].split('=', 1) for a in sys.argv[1:] if a.startswith('--'))
 weights_path, data_dir, out_path = args
-LAYERS_TRAINED = int(opts.get('layers', 2))
+LAYERS_TRAINED = int(opts.get('layers', 3))
 EPOCHS = float(opts.get('epochs', 1))
-SEED = int(opts.get('seed', 21))
+SEED = int(opts.get('seed', 28))
 BATCH = 32
 torch.manual_seed(SEED); random.seed(SEED); np.random.seed(SEED)
 torch.set_num_threads(2)
@@ -108,7 +110,15 @@ def load(path):
 
 def batches(rows, shuffle):
     order = list(range(len(rows)))
-    if shuffle: random.shuffle(order)
+    if shuffle:
+        # Shuffled, then sorted by length within windows of 50 batches and the batches shuffled again:
+        # a batch pads to its longest pair, so similar lengths together cost less, and the order stays random.
+        random.shuffle(order)
+        window = 50 * BATCH
+        order = [i for w in range(0, len(order), window) for i in sorted(order[w:w + window], key=lambda i: len(rows[i]['ids']))]
+        chunks = [order[s:s + BATCH] for s in range(0, len(order), BATCH)]
+        random.shuffle(chunks)
+        order = [i for c in chunks for i in c]
     for s in range(0, len(order), BATCH):
         chunk = [rows[i] for i in order[s:s + BATCH]]
         T = max(len(r['ids']) for r in chunk)
@@ -142,9 +152,30 @@ def dev_figures(model, dev):
         figs['auc ' + kind] = auc(pos, [v for v, r in zip(s, dev) if r['kind'] == kind])
     return figs
 
-train, dev = load(f'{data_dir}/train.jsonl'), load(f'{data_dir}/dev.jsonl')
+def held_out(model, questions):
+    """The validation articles' questions: the reader's order against the engine's, and answerable against adversarial."""
+    flat = [c for q in questions for c in q['candidates']]
+    scores = score(model, flat)
+    k = 0
+    for q in questions:
+        for c in q['candidates']: c['score'] = scores[k]; k += 1
+    answerable = [q for q in questions if not q['unanswerable'] and q['candidates']]
+    figs = {}
+    for top in (3, 5, 8):
+        first = lambda q, key: max(q['candidates'][:top], key=key)['label'] == 1
+        figs[f'R@1 engine (top {top})'] = sum(q['candidates'][0]['label'] == 1 for q in answerable) / len(answerable)
+        figs[f'R@1 reader over top {top}'] = sum(first(q, lambda c: c['score']) for q in answerable) / len(answerable)
+        best = lambda q: max(c['score'] for c in q['candidates'][:top])
+        found = [best(q) for q in answerable if any(c['label'] for c in q['candidates'][:top])]
+        adversarial = [best(q) for q in questions if q['unanswerable'] and q['candidates']]
+        figs[f'AUC answerable vs adversarial, best of {top}'] = auc(found, adversarial)
+        cut = sorted(found)[int(0.1 * len(found))]
+        figs[f'adversarial held at 90% answered, best of {top}'] = sum(v < cut for v in adversarial) / len(adversarial)
+    return figs, [{'id': q['id'], 'question': q['question'], 'candidates': [{'input': c['input'], 'label': c['label'], 'score': c['score']} for c in q['candidates']]} for q in questions]
+
+train, dev = load(f'{data_dir}/train.jsonl'), load(f'{data_dir}/validation.jsonl')
+questions = load(f'{data_dir}/validation-questions.jsonl')
 model = CrossEncoder()
-before = dev_figures(model, dev)
 params = [p for p in model.parameters() if p.requires_grad]
 optim = torch.optim.AdamW([{'params': [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith('classifier')], 'lr': 5e-5},
                            {'params': model.classifier.parameters(), 'lr': 1e-3}], weight_decay=0.01)
@@ -160,12 +191,13 @@ while step < steps:
         if step % 50 == 0: print(f'step {step}/{steps} loss {loss.item():.3f} {step * BATCH / (time.time() - start):.1f} pairs/s', flush=True)
         if step >= steps: break
     model.train()
-after = dev_figures(model, dev)
+seconds = round(time.time() - start)
 write_safetensors(out_path, model.trained())
-for f in [o for o in opts.get('score', '').split(',') if o]:
-    s = score(model, load(f))
-    open(f + '.scores', 'w').write('\n'.join(f'{v:.5f}' for v in s) + '\n')
+after = dev_figures(model, dev)
+held, scored = held_out(model, questions)
+with open(out_path + '.validation-scores.jsonl', 'w') as f:
+    for row in scored: f.write(json.dumps(row) + '\n')
 meta = json.load(open(f'{data_dir}/data.json'))
-json.dump({'data': meta, 'layersTrained': LAYERS_TRAINED, 'epochs': EPOCHS, 'seed': SEED, 'batch': BATCH, 'pairs': len(train), 'seconds': round(time.time() - start),
-           'dev': {'before': before, 'after': after}, 'command': ' '.join(['/usr/bin/python3'] + sys.argv)}, open(out_path + '.json', 'w'), indent=2)
-print(json.dumps(after, indent=1))
+json.dump({'data': meta, 'layersTrained': LAYERS_TRAINED, 'epochs': EPOCHS, 'seed': SEED, 'batch': BATCH, 'pairs': len(train), 'seconds': seconds,
+           'validationPairs': after, 'validationQuestions': held, 'command': ' '.join(['/usr/bin/python3'] + sys.argv)}, open(out_path + '.json', 'w'), indent=2)
+print(json.dumps({'validationPairs': after, 'validationQuestions': held}, indent=1))

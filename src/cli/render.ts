@@ -4,6 +4,7 @@
  */
 import pc from 'picocolors';
 import { citation } from '../quote/citation.js';
+import { isMachineDate, readableDate } from '../quote/dates.js';
 import { pieces } from '../quote/pieces.js';
 import { sourceLink } from '../quote/source-link.js';
 import type { Quote } from '../quote/select.js';
@@ -37,7 +38,9 @@ function quoteJson(q: Quote) {
     score: Number(q.score.toFixed(4)),
     title: q.title ?? null,
     publisher: q.publisher ?? null,
-    date: q.date ?? null,
+    date: q.date ? readableDate(q.date) : null,
+    // The machine form as the page gave it, for a program to parse; null for a date written in the text.
+    datetime: q.date && isMachineDate(q.date) ? q.date : null,
     paragraph: q.paragraph,
     highlight: q.highlight ?? [],
     link: sourceLink(q.url, q.text) ?? null,
@@ -123,6 +126,7 @@ export function renderEval(file: string, { summary: s, byType, byStyle }: EvalRe
     `unanswerable not answered ${pct(s.abstention)} (refused ${pct(s.refused)})  answerable not answered ${pct(s.falseAbstention)} ` +
       `(refused outright ${pct(s.refusedOutright)}) ` +
       `(right quote among the related passages: ${pct(s.relatedHit)} of answerable)  non-verbatim ${s.nonVerbatim}`,
+    ...(s.followUps > 0 ? [`asked after an earlier question: ${s.followUps}, read with it: ${s.readWithEarlier}`] : []),
     ...(labelled(byType) ? ['', ...groupTable('type', byType)] : []),
     ...(labelled(byStyle) ? ['', ...groupTable('style', byStyle)] : []),
     ...(misses ? s.misses.map((m) => `  miss: ${m.q}${m.got ? `\n        got: ${m.got.slice(0, 140)}` : ' (not answered)'}`) : []),

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fail, oneLine } from '../errors.js';
 import type { Answer } from '../search/engine.js';
-import { readFollowUp } from '../search/follow-up.js';
+import type { Reading } from '../search/follow-up.js';
 import { answerJson, renderAnswer } from './render.js';
 
 /** Enough to find last week's questions, small enough to load at every start. */
@@ -52,7 +52,8 @@ export interface ReplOptions {
   historyFile: string;
   top: number;
   json: boolean;
-  ask: (question: string, top: number) => Promise<Answer>;
+  /** A question → its reading with the earlier question (search/follow-up.ts) and its answer, from the engine answering now. */
+  ask: (question: string, earlier: string | undefined, top: number) => Promise<{ reading: Reading; answer: Answer }>;
   /** Runs after each answer: re-indexes documents whose quotes failed the verbatim check. */
   afterAnswer: () => Promise<void>;
 }
@@ -149,10 +150,10 @@ export async function repl(options: ReplOptions): Promise<void> {
       if (line.startsWith(':')) {
         command(line);
       } else {
-        const reading = readFollowUp(raw, earlier);
+        const { reading, answer } = await options.ask(raw, earlier, top);
         if (reading.followed) output.write(`Read as: ${reading.question}\n`);
-        const answer = await options.ask(reading.question, top);
-        earlier = answer.question;
+        // The asker's own words are what the next question may lean on, never this reading: one level, never nested.
+        earlier = line;
         output.write(`${json ? answerJson(answer) : renderAnswer(answer, options.terminal)}\n`);
         await options.afterAnswer();
       }

@@ -80,6 +80,11 @@ const schema = z.object({
   MAX_QUEUED_QUESTIONS: positiveInt(200),
   FEEDBACK_FILE: z.string().default('feedback.jsonl'),
   FEEDBACK_MAX_BYTES: positiveInt(10_000_000),
+  FEEDBACK_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  QUESTION_LOG_FILE: z.string().default('questions.jsonl'),
+  QUESTION_LOG_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  QUESTION_LOG_MAX_BYTES: positiveInt(50_000_000),
+  HEALTH_LOG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SHARD_COUNT: shardCount.optional(),
   SHARD_IDS: shardRanges.optional(),
 }).superRefine(({ SHARD_COUNT: count, SHARD_IDS: ranges }, ctx) => {
@@ -102,6 +107,8 @@ export interface Config {
   /** Worker threads for large embedding batches; undefined = one per core. */
   embedWorkers?: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Where the questions asked are recorded (src/journal): 0 days turns it off. */
+  questionLog: { file: string; days: number; maxBytes: number };
   discord: {
     token?: Secret;
     appId?: string;
@@ -117,6 +124,10 @@ export interface Config {
     feedbackFile: string;
     /** Size at which the feedback file is rotated to <file>.1. */
     feedbackMaxBytes: number;
+    /** Votes older than this many days are pruned; 0 keeps them. */
+    feedbackDays: number;
+    /** How often the bot logs its health (memory, descriptors, event-loop delay); 0 never. */
+    healthLogSeconds: number;
     /** Unset: discord.js's default, one shard. 'auto': every shard Discord recommends, in this process. */
     shards?: { count: 'auto' } | { count: number; ids: number[] };
   };
@@ -141,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     precision: e.EMBED_PRECISION,
     ...(e.EMBED_WORKERS ? { embedWorkers: e.EMBED_WORKERS } : {}),
     logLevel: e.LOG_LEVEL,
+    questionLog: { file: resolve(PROJECT_ROOT, e.QUESTION_LOG_FILE), days: e.QUESTION_LOG_DAYS, maxBytes: e.QUESTION_LOG_MAX_BYTES },
     discord: {
       ...(e.DISCORD_TOKEN ? { token: new Secret(e.DISCORD_TOKEN.trim()) } : {}),
       ...(e.DISCORD_APP_ID ? { appId: e.DISCORD_APP_ID } : {}),
@@ -153,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueued: e.MAX_QUEUED_QUESTIONS,
       feedbackFile: resolve(PROJECT_ROOT, e.FEEDBACK_FILE),
       feedbackMaxBytes: e.FEEDBACK_MAX_BYTES,
+      feedbackDays: e.FEEDBACK_DAYS,
+      healthLogSeconds: e.HEALTH_LOG_SECONDS,
       ...(e.SHARD_COUNT === undefined ? {} : { shards: e.SHARD_COUNT === 'auto' ? { count: 'auto' as const } : { count: e.SHARD_COUNT, ids: shardIds(e.SHARD_COUNT, e.SHARD_IDS) } }),
     },
   };

@@ -10,7 +10,10 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
 import type { SearchEngine } from '../search/engine.js';
+import { questionLog } from '../journal/question-log.js';
 import { createAdmission } from './admission.js';
+import { feedbackLog } from './feedback.js';
+import { logHealth } from './health.js';
 import { answerer } from './answer.js';
 import { RETRY_DELAYS_MS, type RetryPolicy } from './deliver.js';
 import { ask } from './events/ask.js';
@@ -45,6 +48,8 @@ export interface Bot {
 
 /** How long shutdown waits for replies in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often the question log and the votes are pruned by age, besides at start. */
+const PRUNE_EVERY_MS = 86_400_000;
 
 /** discord.js's own sharding options: 'auto' makes it fetch /gateway/bot (from the configured API base) and run every recommended shard. */
 function shardOptions(shards: Config['discord']['shards']): Pick<ClientOptions, 'shards' | 'shardCount'> {
@@ -79,7 +84,12 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     engine,
     replies: interactionReplies(retry),
     votes: new VoteLedger(),
+    journal: { questions: questionLog({ ...config.questionLog, now }), feedback: feedbackLog(d, now) },
   };
+  const prune = () =>
+    Promise.all([ctx.journal.questions.prune(), ctx.journal.feedback.prune()]).catch((error: unknown) => logger.error({ err: oneLine(error) }, 'could not prune the question log or the votes'));
+  let pruning: NodeJS.Timeout | undefined;
+  let stopHealth = () => undefined as void;
   const failed = (what: string) => (error: unknown) => logger.error({ err: oneLine(error) }, `${what} reply failed`);
 
   client.on(mention.event, (message) => {
@@ -107,6 +117,9 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       }
       await ready;
       logger.info(`ready as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} servers`);
+      await prune();
+      pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref();
+      stopHealth = logHealth(logger, d.healthLogSeconds * 1000, () => engine().index.generation);
       // Resolved at login ('auto' becomes the recommended count): what this process really runs.
       const shards = [...client.ws.shards.keys()].sort((a, b) => a - b);
       logger.info({ shards, shardCount: client.options.shardCount }, `running shards ${shards.join(',')} of ${client.options.shardCount}`);
@@ -116,6 +129,10 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
       // Replies in flight are sent before the connection closes, within a bound: a stuck request must not hold shutdown.
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;
       while (admission.admitted > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      clearInterval(pruning);
+      stopHealth();
+      // The lines of the questions just answered, and any vote being written, reach the disk before the process goes.
+      await Promise.all([ctx.journal.questions.flush(), ctx.journal.feedback.flush()]);
       await client.destroy();
     },
   };

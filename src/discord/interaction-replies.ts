@@ -12,8 +12,8 @@ export interface InteractionReplies {
   /** A one-line reply only the user sees. */
   privately(interaction: RepliableInteraction, text: string): Promise<void>;
   defer(interaction: RepliableInteraction, ephemeral: boolean): Promise<void>;
-  /** Editing @original is idempotent: a repeated edit shows the same reply. */
-  edit(interaction: RepliableInteraction, payload: ReplyPayload): Promise<unknown>;
+  /** Editing @original is idempotent: a repeated edit shows the same reply. Resolves to the reply's message id. */
+  edit(interaction: RepliableInteraction, payload: ReplyPayload): Promise<string | undefined>;
   /** Replaces the message the clicked button is on (a page of /sources). */
   update(interaction: ButtonInteraction, payload: ReplyPayload): Promise<void>;
 }
@@ -25,7 +25,13 @@ export function interactionReplies(retry: RetryPolicy): InteractionReplies {
   return {
     privately: (interaction, text) => acknowledge(interaction, () => interaction.reply({ ...plainReply(text), flags: MessageFlags.Ephemeral }), 'replied'),
     defer: (interaction, ephemeral) => acknowledge(interaction, () => interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}), 'deferred'),
-    edit: (interaction, payload) => deliver(() => interaction.editReply(payload), retry),
+    edit: async (interaction, payload) => {
+      let id: string | undefined;
+      await deliver(async () => {
+        id = (await interaction.editReply(payload)).id;
+      }, retry);
+      return id;
+    },
     update: (interaction, payload) => acknowledge(interaction, () => interaction.update(payload), 'replied'),
   };
 }

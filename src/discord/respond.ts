@@ -43,14 +43,13 @@ function readAsLine(answered: string, asked: string | undefined): string {
 }
 
 /**
- * The question one of the bot's replies answered, from the reply itself (so nothing is stored and a
- * restart loses nothing): its "Read as" line, else its title; the echo's escapes and defused mentions undone.
+ * The question one of the bot's replies answered, as its asker typed it, from the reply itself (so nothing
+ * is stored and a restart loses nothing): its title, never the "Read as" line below it, so a follow-up of a
+ * follow-up leans on the asker's own words and a reading never nests another; the echo's escapes and
+ * defused mentions undone.
  */
-export function answeredQuestion(embed: { title?: string | null; description?: string | null } | undefined): string | undefined {
-  if (!embed?.title) return undefined;
-  const firstLine = embed.description?.split('\n')[0] ?? '';
-  const echoed = firstLine.startsWith(READ_AS) ? firstLine.slice(READ_AS.length) : embed.title;
-  return echoed.replace(/\\(.)/g, '$1').replace(/\u200b/g, '').replace(/…$/, '').trim() || undefined;
+export function askedQuestion(embed: { title?: string | null } | undefined): string | undefined {
+  return embed?.title?.replace(/\\(.)/g, '$1').replace(/\u200b/g, '').replace(/…$/, '').trim() || undefined;
 }
 
 /** How a reply frames what it shows: an answer to a question, or the passages that bear on a claim. */

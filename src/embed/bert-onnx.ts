@@ -120,7 +120,11 @@ export function quantizeRows(matrix: Float32Array, rows: number, cols: number): 
   return { q, scales };
 }
 
-export function buildBertOnnx(weights: Map<string, Tensor>, config: BertConfig, precision: Precision): Uint8Array {
+/**
+ * `head: 'classifier'` ends the graph in one logit per input instead of the token states: the [CLS] state through
+ * classifier.weight / classifier.bias, as a cross-encoder reads a pair (the reader, embed/reader.ts).
+ */
+export function buildBertOnnx(weights: Map<string, Tensor>, config: BertConfig, precision: Precision, head: 'states' | 'classifier' = 'states'): Uint8Array {
   const g = new GraphBuilder();
   const w = (name: string): Tensor => {
     const tensor = weights.get(name);
@@ -204,7 +208,13 @@ export function buildBertOnnx(weights: Map<string, Tensor>, config: BertConfig, 
     const gelu = g.one('Mul', [g.one('Mul', [inner, g.scalarFloat('half', 0.5)]), g.one('Add', [erf, g.scalarFloat('one_f', 1)])]);
     x = layerNorm(g.one('Add', [linear(gelu, `${p}.output.dense`), attended]), `${p}.output.LayerNorm`);
   }
-  g.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [x], output: ['last_hidden_state'], name: 'output' }));
+  const output = head === 'states' ? valueInfo('last_hidden_state', DT.FLOAT, ['batch', 'sequence', hidden]) : valueInfo('logit', DT.FLOAT, ['batch', 1]);
+  if (head === 'classifier') {
+    const cls = g.one('Gather', [x, g.int64('first', [0], [])], { axis: 1 });
+    const classifier = w('classifier.weight');
+    x = g.one('Add', [g.one('MatMul', [cls, g.float('classifier.weight', [hidden, 1], transpose(classifier))]), g.float('classifier.bias', [1], w('classifier.bias').data)]);
+  }
+  g.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [x], output: [output.name], name: 'output' }));
 
   const intInput = (name: string) => valueInfo(name, DT.INT64, ['batch', 'sequence']);
   const model = onnx.ModelProto.create({
@@ -216,7 +226,7 @@ export function buildBertOnnx(weights: Map<string, Tensor>, config: BertConfig, 
       node: g.nodes,
       initializer: g.initializers,
       input: [intInput('input_ids'), intInput('attention_mask'), intInput('token_type_ids')],
-      output: [valueInfo('last_hidden_state', DT.FLOAT, ['batch', 'sequence', hidden])],
+      output: [output],
     }),
   });
   return onnx.ModelProto.encode(model).finish();

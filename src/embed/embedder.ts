@@ -1,8 +1,11 @@
 /**
- * The model edge every stage uses: texts in, unit vectors out. Queries and
- * small updates run on one in-process encoder; a large batch (a first build,
- * a new archive) is spread over worker threads. Both run the same model with
- * one thread per session, so a text gets the same vector either way.
+ * The model edge every stage uses: texts in, unit vectors out; and a
+ * question against candidate quotes in, the reader's logits out
+ * (reader.ts). Queries and small updates run on one in-process encoder; a
+ * large batch (a first build, a new archive) is spread over worker threads.
+ * Both run the same model with one thread per session, so a text gets the
+ * same vector either way. The reader loads on first use: an index build
+ * never needs it.
  */
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MODEL } from '../config/env.js';
@@ -11,6 +14,7 @@ import { cachedFileHash } from './file-hash.js';
 import { prepareModel } from './prepare-model.js';
 import type { WordStates } from './words.js';
 import { embedInWorkers, type OnVectors } from './worker-pool.js';
+import { loadReader, type Reader } from './reader.js';
 
 export interface Embedder {
   /** Model id plus weights hash and precision: two indexes are compatible iff these match. */
@@ -23,6 +27,10 @@ export interface Embedder {
   embed(texts: readonly string[], onProgress?: (done: number) => void, onVectors?: OnVectors): Promise<Float32Array[]>;
   /** One text's vector (as embed gives it) and its words' contextual vectors, from the same run of the model. */
   embedWords(text: string): Promise<{ vector: Float32Array; words: WordStates }>;
+  /** The reader's logit for the question against each passage, in order (reader.ts). */
+  read(question: string, passages: readonly string[]): Promise<Float32Array>;
+  /** Loads the reader if it is not yet loaded (a front end does so while the index loads) and names it. */
+  readerId(): Promise<string>;
 }
 
 export interface EmbedderOptions {
@@ -32,6 +40,9 @@ export interface EmbedderOptions {
   /** Worker threads for large batches; 1 keeps everything in-process. */
   workers?: number;
 }
+
+/** The reader's onnxruntime threads: a pool of a few pairs runs about 1.6× faster on two than on one (docs/reader.md). */
+const READER_THREADS = Math.min(2, availableParallelism());
 
 /** Below this many texts, starting workers (~0.3 s each) costs more than it saves. */
 const WORKER_THRESHOLD = 256;
@@ -44,6 +55,8 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
   const encoderOptions = { modelsDir: options.modelsDir, model: options.model, precision: options.precision, threads: 1 };
   const encoder = await loadEncoder(encoderOptions);
   const workers = options.workers ?? availableParallelism();
+  let reader: Promise<Reader> | undefined;
+  const loadedReader = () => (reader ??= loadReader({ modelsDir: options.modelsDir, threads: READER_THREADS }));
   return {
     id: `${options.model}@${hash.slice(0, 16)}/${options.precision}`,
     dims: encoder.dims,
@@ -59,5 +72,7 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
       return vectors;
     },
     embedWords: (text) => encoder.encodeWords(text),
+    read: async (question, passages) => (await loadedReader()).score(question, passages),
+    readerId: async () => (await loadedReader()).id,
   };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { readCorpus } from '../corpus/read.js';
 import type { SearchEngine } from '../search/engine.js';
-import { readFollowUp } from '../search/follow-up.js';
+import { readInContext } from '../search/follow-up.js';
 import { parseGold, summarise, summariseBy, type EvalSummary, type ScoredAnswer } from './metrics.js';
 
 export interface EvalReport {
@@ -29,9 +29,9 @@ async function scoreAnswers(engine: SearchEngine, corpusDir: string, file: strin
   const texts = new Map((await readCorpus(corpusDir)).documents.map((d) => [d.name, d.text]));
   const results: ScoredAnswer[] = [];
   for (const g of gold) {
-    const answer = await engine.ask(context ? readFollowUp(g.q, g.after).question : g.q, 3);
+    const { reading, answer } = await readInContext(engine, g.q, context ? g.after : undefined, 3);
     const nonVerbatim = [...answer.quotes, ...answer.related].filter((q) => texts.get(q.doc)?.slice(q.start, q.end) !== q.text).length;
-    results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, related: answer.related, nonVerbatim });
+    results.push({ gold: g, verdict: answer.verdict, answered: answer.answered, quotes: answer.quotes, related: answer.related, nonVerbatim, followed: reading.followed });
   }
   return results;
 }

@@ -16,6 +16,7 @@ import type { SearchIndex } from '../index-view.js';
 import { hitRank, parseGold, type GoldQuestion } from './metrics.js';
 import { rankAndQuote } from '../search/rank.js';
 import type { Signals } from '../search/signals.js';
+import type { Tuning } from '../search/tuned.js';
 import { queryTerms, termsOf } from '../lexical/terms.js';
 
 export interface GoldRun {
@@ -27,23 +28,32 @@ export interface GoldRun {
   questionTerms: Set<string>;
   candidates: { item: number; signals: Signals }[];
   alignment: Alignment;
+  /** The reader's logits for the pools of the tuned weights and of every weighting the caller will try. */
+  read: Map<number, number>;
 }
 
-export async function runGold(engine: SearchEngine, files: readonly string[]): Promise<GoldRun[]> {
+/**
+ * One question through the engine, kept for re-ranking (the training data asks its questions one by one too);
+ * `weightings`: the fusion weights the caller will re-rank it under, whose pools the reader reads too.
+ */
+export async function runQuestion(engine: SearchEngine, gold: GoldQuestion, weightings: readonly Weights[] = [], pool?: number): Promise<GoldRun> {
+  const explained = await engine.explain(gold.q, 3, { alsoRead: weightings, ...(pool ? { pool } : {}) });
+  return {
+    gold,
+    index: engine.index,
+    asked: explained.asked,
+    terms: queryTerms(gold.q),
+    questionTerms: new Set(termsOf(gold.q)),
+    candidates: explained.candidates,
+    alignment: { mean: explained.features.alignment, weakest: explained.features.weakestWord },
+    read: explained.read,
+  };
+}
+
+export async function runGold(engine: SearchEngine, files: readonly string[], weightings: readonly Weights[] = [], pool?: number): Promise<GoldRun[]> {
   const runs: GoldRun[] = [];
   for (const file of files) {
-    for (const gold of parseGold(file, await readFile(file, 'utf8'))) {
-      const explained = await engine.explain(gold.q);
-      runs.push({
-        gold,
-        index: engine.index,
-        asked: explained.asked,
-        terms: queryTerms(gold.q),
-        questionTerms: new Set(termsOf(gold.q)),
-        candidates: explained.candidates,
-        alignment: { mean: explained.features.alignment, weakest: explained.features.weakestWord },
-      });
-    }
+    for (const gold of parseGold(file, await readFile(file, 'utf8'))) runs.push(await runQuestion(engine, gold, weightings, pool));
   }
   return runs;
 }
@@ -68,11 +78,14 @@ const RELATE_ALL: DecisionModel = { ...ANSWER_ALL, answers: { weights: {}, bias:
  * scores the top-3 quotes each non-refused verdict would show; the verdict itself is decide() on the features,
  * for any decision model, as rankAndQuote computes it.
  */
-export function outcomes(runs: readonly GoldRun[], weights: Weights): Outcome[] {
+/** What orders the quotes, the verdict aside: the fusion weights, the reader's rerank weight and its pool. */
+export type RankingChoice = Omit<Tuning, 'decision'>;
+
+export function outcomes(runs: readonly GoldRun[], ranking: RankingChoice): Outcome[] {
   return runs.map((run) => {
     let features = featureFunctions.get(run.index);
     if (!features) featureFunctions.set(run.index, (features = featuresFor(run.index)));
-    const shown = (decision: DecisionModel) => rankAndQuote(run, { weights, decision }, 3, features);
+    const shown = (decision: DecisionModel) => rankAndQuote(run, { ...ranking, decision }, 3, features);
     const answered = shown(ANSWER_ALL);
     return {
       run,

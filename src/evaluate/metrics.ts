@@ -40,6 +40,9 @@ export interface EvalSummary {
   /** Share of answerable questions given as "related" whose closest passages still hold a right quote (shown, marked as not an answer). */
   relatedHit: number;
   nonVerbatim: number;
+  /** Questions asked right after another one (a line with "after"), and how many of them were read with it (search/follow-up.ts). */
+  followUps: number;
+  readWithEarlier: number;
   misses: { q: string; got?: string }[];
 }
 
@@ -91,6 +94,8 @@ export interface ScoredAnswer {
   related: Quote[];
   /** Quotes whose text is not exactly fileText.slice(start, end). */
   nonVerbatim: number;
+  /** Read with the question it followed. */
+  followed?: boolean;
 }
 
 export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
@@ -115,6 +120,8 @@ export function summarise(results: readonly ScoredAnswer[]): EvalSummary {
     refusedOutright: share(answerable.filter((r) => r.verdict === 'refused').length, answerable.length),
     relatedHit: share(answerable.filter((r) => r.verdict === 'related' && hitRank(r.gold, r.related) > 0).length, answerable.length),
     nonVerbatim: results.reduce((s, r) => s + r.nonVerbatim, 0),
+    followUps: results.filter((r) => r.gold.after !== undefined).length,
+    readWithEarlier: results.filter((r) => r.followed === true).length,
     misses: results
       .filter((r) => (r.gold.unanswerable ? r.answered : rankOf(r) !== 1))
       .map((r) => ({ q: r.gold.q, ...(r.quotes[0] ? { got: r.quotes[0].text } : {}) })),

@@ -103,27 +103,48 @@ export function highlights(
   return merged;
 }
 
-export function selectQuotes({ sentences, documents, ranked, top, answering = () => [] }: SelectInput): Quote[] {
-  const quotes: Quote[] = [];
+/** A quote as picked, before it is dressed: the sentences first..last, `position` the ranked sentence that chose it. */
+export interface PickedSpan {
+  position: number;
+  first: number;
+  last: number;
+  text: string;
+  score: number;
+}
+
+/**
+ * The quotes a ranking yields, as spans, best first: one per paragraph, a quotation extended to its close,
+ * near-duplicates (the same wire copy in two files) dropped. What selectQuotes shows, and what the reader
+ * reads (search/reading.ts), so both see the same quotes.
+ */
+export function pickSpans({ sentences, ranked, top }: Pick<SelectInput, 'sentences' | 'ranked' | 'top'>): PickedSpan[] {
+  const spans: PickedSpan[] = [];
   // Each quote's words, found once: an archive with many wire copies compares every candidate against every quote.
   const quoteWords: Set<string>[] = [];
   const usedParagraphs = new Set<string>();
   for (const { position, score } of ranked) {
-    if (quotes.length >= top) break;
+    if (spans.length >= top) break;
     const sentence = sentences.at(position)!;
     const paragraphKey = `${sentence.doc}:${sentence.paragraph}`;
     if (usedParagraphs.has(paragraphKey)) continue;
     usedParagraphs.add(paragraphKey);
     const { first, last } = expandQuote(sentences, position);
     const text = joinSentences(sentences, first, last);
-    // The same wire copy in two files is one answer, not two.
     const words = wordSet(text);
     if (quoteWords.some((kept) => similarWords(kept, words))) continue;
     quoteWords.push(words);
+    spans.push({ position, first, last, text, score });
+  }
+  return spans;
+}
+
+export function selectQuotes({ sentences, documents, ranked, top, answering = () => [] }: SelectInput): Quote[] {
+  return pickSpans({ sentences, ranked, top }).map(({ position, first, last, text, score }) => {
+    const sentence = sentences.at(position)!;
     const { name, meta } = documents[sentence.doc]!;
     const marked = highlights(sentences, first, last, answering);
     const { start, byteStart } = sentences.at(first)!;
-    quotes.push({
+    return {
       text,
       doc: name,
       start,
@@ -136,7 +157,6 @@ export function selectQuotes({ sentences, documents, ranked, top, answering = ()
       ...(meta.url ? { url: meta.url } : {}),
       paragraph: sentence.paragraph,
       ...(marked.length > 0 ? { highlight: marked } : {}),
-    });
-  }
-  return quotes;
+    };
+  });
 }

@@ -38,10 +38,15 @@ export interface DecisionFeatures {
   /** passageCoverage and weakestWord again, for questions that ask for a value only (0 otherwise): a typed and an untyped question may need the passage to cover them differently. */
   typedCoverage: number;
   typedWeakest: number;
+  /** The reader's highest logit over the quotes it read (embed/reader.ts): does any of them answer? */
+  readerBest: number;
+  /** Its logit for the quote shown first. */
+  readerFirst: number;
 }
 
 export const FEATURE_NAMES = [
   'topDense', 'bestParagraph', 'documentCoverage', 'passageCoverage', 'typeOk', 'typeFound', 'missingRarity', 'margin', 'alignment', 'weakestWord', 'asksValue', 'typedCoverage', 'typedWeakest',
+  'readerBest', 'readerFirst',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 

@@ -1,7 +1,8 @@
 /**
  * Question → answer, as a pipeline of small stages:
  *   candidates (HNSW ∪ BM25) → signals (dense at three grains, lexical,
- *   answer type, speaker) → fusion → decide (answered | related | refused)
+ *   answer type, speaker) → fusion → the reader reads the best few quotes
+ *   (reading.ts) → decide (answered | related | refused)
  *   → quotes (selected, highlighted, checked verbatim against the live file).
  * The engine sees the index only through SearchIndex; files and the model
  * come in as parameters.
@@ -9,11 +10,13 @@
 import { classifyQuestion, withoutWords, type Asked } from './answer-type.js';
 import { CANDIDATES, gatherCandidates } from './candidates.js';
 import { ALIGNED_PASSAGES, alignment, type Alignment } from './align.js';
-import type { DecisionFeatures, Verdict } from './decide.js';
+import { probability, type DecisionFeatures, type Verdict } from './decide.js';
 import { featuresFor, termWeight } from './features.js';
 import type { SearchIndex } from '../index-view.js';
 import { rankAndQuote } from './rank.js';
 import { scoreCandidates, type Signals } from './signals.js';
+import { fuse, type Weights } from './fusion.js';
+import { readingPool } from './reading.js';
 import { TUNED, type Tuning } from './tuned.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { WordStates } from '../embed/words.js';
@@ -36,6 +39,18 @@ export interface Answer {
   quotes: Quote[];
   /** For 'related': the closest passages, which do not answer. */
   related: Quote[];
+  /** How the answer was reached, for the operator's question log (never shown to the asker). */
+  trace?: AnswerTrace;
+}
+
+export interface AnswerTrace {
+  /** The verdict's two probabilities (decide.ts) and the reader's best logit. */
+  scores: { onTopic: number; answers: number; reader: number };
+  timings: Timings;
+  /** The index generation, the embedding model and the reader that answered. */
+  generation: string;
+  model: string;
+  reader: string;
 }
 
 export interface Timings {
@@ -44,6 +59,8 @@ export interface Timings {
   lexicalMs: number;
   /** Running the model over the closest passages for the soft alignment (align.ts). */
   alignMs: number;
+  /** The reader over the pool of best quotes (reading.ts). */
+  readMs: number;
   /** Signals, fusion, the verdict and quote selection. */
   fuseMs: number;
   /** Reading the live documents for the verbatim check. */
@@ -55,6 +72,8 @@ export interface Explained extends Answer {
   features: DecisionFeatures;
   /** The candidates and their signals as gathered, the order rankAndQuote takes them in (src/evaluate/gold-runs.ts re-ranks them). */
   candidates: { item: number; signals: Signals }[];
+  /** The reader's logits by position: the pool of the tuned weights, and of any `alsoRead` weights. */
+  read: Map<number, number>;
   timings: Timings;
 }
 
@@ -66,10 +85,17 @@ export interface EngineOptions {
   tuning?: Tuning;
 }
 
+export interface ExplainOptions {
+  /** Also read the pools these fusion weights would choose (the fit tries other weights on the same run). */
+  alsoRead?: readonly Weights[];
+  /** Read pools of this many quotes instead of the tuned number (the study of the pool's size reads the biggest it tries). */
+  pool?: number;
+}
+
 export interface SearchEngine {
   readonly index: SearchIndex;
   ask(question: string, top?: number): Promise<Answer>;
-  explain(question: string, top?: number): Promise<Explained>;
+  explain(question: string, top?: number, options?: ExplainOptions): Promise<Explained>;
 }
 
 /** Trims and checks a question; throws the catalog's one-line errors. */
@@ -115,7 +141,15 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     return kept.slice(0, top);
   }
 
-  async function explain(rawQuestion: string, top = 3): Promise<Explained> {
+  /** The reader's logits for the pools of every weighting, each quote read once, in one batch. */
+  async function readPools(question: string, scored: readonly { item: number; signals: Signals }[], weightings: readonly Weights[], size: number): Promise<Map<number, number>> {
+    const texts = new Map<number, string>();
+    for (const weights of weightings) for (const { position, text } of readingPool(index, fuse(scored, weights), size)) texts.set(position, text);
+    const logits = await embedder.read(question, [...texts.values()]);
+    return new Map([...texts.keys()].map((position, i) => [position, logits[i]!]));
+  }
+
+  async function explain(rawQuestion: string, top = 3, explainOptions: ExplainOptions = {}): Promise<Explained> {
     const question = validateQuestion(rawQuestion);
     let mark = performance.now();
     const lap = () => {
@@ -141,7 +175,9 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     const scored = scoreCandidates(signalContext, candidates);
     const alignment = await alignWithClosest(questionWords, terms, scored);
     const alignMs = lap();
-    const ranking = rankAndQuote({ index, candidates: scored, asked, terms, questionTerms, alignment }, tuning, top + SPARE_QUOTES, features);
+    const read = await readPools(question, scored, [tuning.weights, ...(explainOptions.alsoRead ?? [])], explainOptions.pool ?? tuning.pool);
+    const readMs = lap();
+    const ranking = rankAndQuote({ index, candidates: scored, asked, terms, questionTerms, alignment, read }, tuning, top + SPARE_QUOTES, features);
     const { features: featuresOfBest } = ranking;
     let verdict = ranking.verdict;
     const fuseMs = lap();
@@ -149,16 +185,26 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     // Every candidate quote failed the verbatim check: there is nothing honest to show.
     if (shown.length === 0) verdict = 'refused';
     const verifyMs = lap();
+    const { onTopic, answers } = tuning.decision;
+    const timings = { embedMs, vectorMs, lexicalMs, alignMs, readMs, fuseMs, verifyMs };
     return {
       question,
       verdict,
       answered: verdict === 'answered',
       quotes: verdict === 'answered' ? shown : [],
       related: verdict === 'related' ? shown : [],
+      trace: {
+        scores: { onTopic: probability(featuresOfBest, onTopic), answers: probability(featuresOfBest, answers), reader: featuresOfBest.readerBest },
+        timings,
+        generation: index.generation,
+        model: embedder.id,
+        reader: await embedder.readerId(),
+      },
       asked,
       features: featuresOfBest,
       candidates: scored,
-      timings: { embedMs, vectorMs, lexicalMs, alignMs, fuseMs, verifyMs },
+      read,
+      timings,
     };
   }
 
@@ -166,8 +212,8 @@ export function createSearchEngine(index: SearchIndex, embedder: Embedder, optio
     index,
     explain,
     async ask(question, top) {
-      const { question: q, verdict, answered, quotes, related } = await explain(question, top);
-      return { question: q, verdict, answered, quotes, related };
+      const { question: q, verdict, answered, quotes, related, trace } = await explain(question, top);
+      return { question: q, verdict, answered, quotes, related, ...(trace ? { trace } : {}) };
     },
   };
 }

@@ -12,6 +12,7 @@ import { paragraphSpan, type Signals } from './signals.js';
 
 const NONE: DecisionFeatures = {
   topDense: 0, bestParagraph: 0, documentCoverage: 0, passageCoverage: 0, typeOk: 0, typeFound: 0, missingRarity: 0, margin: 0, alignment: 0, weakestWord: 0, asksValue: 0, typedCoverage: 0, typedWeakest: 0,
+  readerBest: 0, readerFirst: 0,
 };
 
 /** How many of the most relevant passages may hold the asked value for the question to count as typed-and-found. */
@@ -25,6 +26,9 @@ export interface FeatureInput {
   asked: Asked;
   /** The question's soft alignment with its closest passages (align.ts), computed where the model is. */
   alignment: Alignment;
+  /** The reader's logits for the quotes it read, and for the quote ranked first. */
+  read: readonly number[];
+  readFirst: number | undefined;
 }
 
 /**
@@ -41,7 +45,7 @@ export function termWeight({ lexical }: Pick<SearchIndex, 'lexical'>): (term: st
 export function featuresFor(index: SearchIndex): (input: FeatureInput) => DecisionFeatures {
   const { passages, lexical } = index;
   const weight = termWeight(index);
-  return ({ candidates, weights, terms, asked, alignment }) => {
+  return ({ candidates, weights, terms, asked, alignment, read, readFirst }) => {
     const ranked = fuseByRelevance(candidates, weights);
     const best = ranked[0];
     if (!best) return NONE;
@@ -70,6 +74,8 @@ export function featuresFor(index: SearchIndex): (input: FeatureInput) => Decisi
       asksValue,
       typedCoverage: asksValue * passageCoverage,
       typedWeakest: asksValue * alignment.weakest,
+      readerBest: read.length > 0 ? Math.max(...read) : 0,
+      readerFirst: readFirst ?? 0,
     };
   };
 }

@@ -12,6 +12,7 @@ import { decide, type DecisionFeatures, type Verdict } from './decide.js';
 import { featuresFor } from './features.js';
 import { fuse, fuseByRelevance, type Ranked } from './fusion.js';
 import type { SearchIndex } from '../index-view.js';
+import { readingPool, reranked } from './reading.js';
 import { answeringTags, type Signals } from './signals.js';
 import type { Tuning } from './tuned.js';
 
@@ -24,8 +25,10 @@ export interface RankInput {
   terms: readonly string[];
   /** The question's own terms, question words included. */
   questionTerms: ReadonlySet<string>;
-  /** Its soft alignment with the closest passages (align.ts): the one decision input that needs the model. */
+  /** Its soft alignment with the closest passages (align.ts). */
   alignment: Alignment;
+  /** The reader's logits by position (embed/reader.ts): at least for the pool readingPool chooses under these weights. */
+  read: ReadonlyMap<number, number>;
 }
 
 export interface Ranking {
@@ -51,12 +54,16 @@ function quotesOf({ index, asked, questionTerms }: RankInput, ranking: readonly 
  * (featuresFor), passed in so a caller asking many questions builds it once.
  */
 export function rankAndQuote(input: RankInput, tuning: Tuning, count: number, features = featuresFor(input.index)): Ranking {
-  const { candidates, asked, terms, alignment } = input;
-  const ranked = fuse(candidates, tuning.weights);
-  const featuresOfBest = features({ candidates, weights: tuning.weights, terms, asked, alignment });
+  const { index, candidates, asked, terms, alignment, read } = input;
+  const fused = fuse(candidates, tuning.weights);
+  // The pool the reader read under these weights, and what it said of each: they are reordered by it.
+  const pool = new Map(readingPool(index, fused, tuning.pool).flatMap(({ position }) => (read.has(position) ? [[position, read.get(position)!] as const] : [])));
+  const ranked = reranked(fused, pool, tuning.reader);
+  const featuresOfBest = features({ candidates, weights: tuning.weights, terms, asked, alignment, read: [...pool.values()], readFirst: ranked[0] ? read.get(ranked[0].item) : undefined });
   const verdict: Verdict = ranked.length > 0 ? decide(featuresOfBest, tuning.decision) : 'refused';
   if (verdict === 'refused') return { verdict, features: featuresOfBest, selected: [] };
-  // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type.
-  const shown = verdict === 'related' ? fuseByRelevance(candidates, tuning.weights) : ranked;
+  // Nothing answers: the closest passages are the most relevant ones, not those that merely hold a value of the asked type;
+  // what the reader read of them still orders them, so a passage it found answering, if the verdict was wrong, comes first.
+  const shown = verdict === 'related' ? reranked(fuseByRelevance(candidates, tuning.weights), pool, tuning.reader) : ranked;
   return { verdict, features: featuresOfBest, selected: quotesOf(input, shown, count) };
 }

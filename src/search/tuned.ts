@@ -11,6 +11,10 @@ import type { Weights } from './fusion.js';
 export interface Tuning {
   weights: Weights;
   decision: DecisionModel;
+  /** How much the reader's logit adds to a pooled quote's fused score (search/reading.ts). */
+  reader: number;
+  /** How many of the best quotes the reader reads: fixed by cost, independent of how many are shown (docs/reader.md). */
+  pool: number;
 }
 
 export interface Provenance {
@@ -20,5 +24,5 @@ export interface Provenance {
   fittedAt: string;
 }
 
-export const TUNED: Tuning = { weights: tuned.weights, decision: tuned.decision };
+export const TUNED: Tuning = { weights: tuned.weights, decision: tuned.decision, reader: tuned.reader, pool: tuned.pool };
 export const PROVENANCE: Provenance = tuned.provenance;

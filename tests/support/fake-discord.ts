@@ -98,6 +98,8 @@ export class FakeDiscord {
   private waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   /** The id each clicked bot message has, so clicks on the same reply name the same message. */
   private readonly sentIds = new WeakMap<RecordedRequest, string>();
+  /** The message id of each interaction's reply, by its token. */
+  private readonly originals = new Map<string, string>();
   identifies = 0;
   resumes = 0;
   /** Set to make GET /users/@me and IDENTIFY reject the token. */
@@ -198,6 +200,11 @@ export class FakeDiscord {
     this.stored.set(message.id as string, message);
     this.dispatch('MESSAGE_CREATE', message as Record<string, unknown> & { guild_id: string });
     return message.id as string;
+  }
+
+  /** The id of the message a recorded send made, once it landed. */
+  messageIdOf(sent: RecordedRequest): string | undefined {
+    return this.sentIds.get(sent);
   }
 
   /** The message the bot sent in reply to a message (its recorded POST's answer), by that message's id. */
@@ -347,7 +354,13 @@ export class FakeDiscord {
         },
       };
     }
-    const landed = (answer: HttpAnswer) => (this.landed.push(r), answer);
+    const landed = (answer: HttpAnswer) => {
+      this.landed.push(r);
+      // The message a send made is the one a later click is on: the same id, as on Discord.
+      const id = (answer.payload as { id?: unknown } | undefined)?.id;
+      if (typeof id === 'string') this.sentIds.set(r, id);
+      return answer;
+    };
     const callback = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(r.path);
     if (callback) {
       if (this.acknowledged.has(callback[1]!)) return { status: 400, payload: { message: 'Interaction has already been acknowledged.', code: 40060 } };
@@ -382,6 +395,13 @@ export class FakeDiscord {
         .sort((a, b) => (BigInt(b.id as string) > BigInt(a.id as string) ? 1 : -1))
         .slice(0, Number(r.query?.limit ?? 50));
       return { status: 200, payload: list };
+    }
+    const original = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(r.path);
+    if (original) {
+      // An interaction's reply is one message: every edit of @original answers with its id.
+      const id = this.originals.get(original[1]!) ?? (botMessage(r.body).id as string);
+      this.originals.set(original[1]!, id);
+      return landed({ status: 200, payload: { ...botMessage(r.body), id } });
     }
     if (r.path.startsWith('/webhooks/')) return landed({ status: 200, payload: botMessage(r.body) });
     if (r.path.startsWith('/applications/')) return landed({ status: 200, payload: Array.isArray(r.body) ? r.body : [] });

@@ -10,7 +10,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/env.js';
 import { oneLine, QuotebotError } from '../../errors.js';
 import { followIndex, preloadIndex } from '../../open.js';
-import { validateQuestion, type SearchEngine } from '../../search/engine.js';
+import { answerRecord, questionLog } from '../../journal/question-log.js';
+import { validateQuestion, type Answer, type SearchEngine } from '../../search/engine.js';
+import { readInContext, type Reading } from '../../search/follow-up.js';
 import { USAGE, type CliContext, type Io } from '../context.js';
 import { answerJson, renderAnswer, renderBuildReport } from '../render.js';
 import { historyFile, parseTop, repl } from '../repl.js';
@@ -22,13 +24,22 @@ export function askCommand(ctx: CliContext): Command {
     .argument('[question...]', 'the question')
     .option('--json', 'print one JSON object per answer')
     .option('--top <n>', 'how many quotes at most (1-10)', '3')
-    .action(async (words: string[], options: { json?: boolean; top: string }) => {
+    .option('--log', 'also record each question in QUESTION_LOG_FILE, as the bot does')
+    .action(async (words: string[], options: { json?: boolean; top: string; log?: boolean }) => {
       const top = parseTop('--top', options.top);
       const question = words.join(' ');
       // Both ends a terminal: someone is typing and reading. Piped, the command keeps its one-shot contract.
       const interactive = question === '' && Boolean(io.stdin.isTTY && io.stdout.isTTY);
       if (!(options.json && question === '') && !interactive) validateQuestion(question);
       const config = loadConfig(io.env);
+      const journal = options.log ? questionLog(config.questionLog) : undefined;
+      /** Asks as the front end does (a follow-up read with the earlier question), and logs it when --log says so. */
+      const ask = async (engine: SearchEngine, question: string, earlier?: string, shown = top): Promise<{ reading: Reading; answer: Answer }> => {
+        const started = performance.now();
+        const read = await readInContext(engine, question, earlier, shown);
+        await journal?.record({ frontEnd: 'cli', guildId: null, channelId: null, replyId: null, ...answerRecord(question, read.reading, read.answer, performance.now() - started) });
+        return read;
+      };
       // The index's files are read while the model loads.
       const preloaded = preloadIndex(config);
       const embedder = await ctx.embedderFor(config);
@@ -51,14 +62,14 @@ export function askCommand(ctx: CliContext): Command {
             historyFile: historyFile(io.env),
             top,
             json: Boolean(options.json),
-            ask: (q, n) => follower.engine().ask(q, n),
+            ask: (question, earlier, shown) => ask(follower.engine(), question, earlier, shown),
             afterAnswer: async () => void (await follower.reindexStale()),
           });
         } else if (question !== '') {
-          const answer = await follower.engine().ask(question, top);
+          const { answer } = await ask(follower.engine(), question);
           io.stdout.write(`${options.json ? answerJson(answer) : renderAnswer(answer, Boolean(io.stdout.isTTY))}\n`);
         } else {
-          ctx.setExitCode(await answerLines(follower.engine(), top, io));
+          ctx.setExitCode(await answerLines(async (line) => (await ask(follower.engine(), line)).answer, io));
         }
         await follower.reindexStale();
       } finally {
@@ -68,12 +79,12 @@ export function askCommand(ctx: CliContext): Command {
 }
 
 /** One question per line → one JSON object per line, in order; a bad line gets an error object, not an abort. */
-async function answerLines(engine: SearchEngine, top: number, io: Io): Promise<number> {
+async function answerLines(ask: (question: string) => Promise<Answer>, io: Io): Promise<number> {
   let failures = 0;
   for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
-      io.stdout.write(`${answerJson(await engine.ask(line, top))}\n`);
+      io.stdout.write(`${answerJson(await ask(line))}\n`);
     } catch (error) {
       failures++;
       const code = error instanceof QuotebotError ? error.code : 'ERROR';

@@ -34,6 +34,6 @@ export const ask = {
     }
     const { question, top, ephemeral } = options;
     if (await turnedAway(ctx, interaction)) return;
-    await answerInTurn(ctx, interaction, ephemeral, () => ctx.answer(question, top));
+    await answerInTurn(ctx, interaction, ephemeral, () => ctx.answer(question, top), { frontEnd: 'ask', asked: question });
   },
 };

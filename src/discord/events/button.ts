@@ -7,12 +7,12 @@ import type { ButtonInteraction } from 'discord.js';
 import { oneLine } from '../../errors.js';
 import { SLOW_DOWN } from '../admission.js';
 import { MAX_QUOTES, PAGE, parseButtonId, type ButtonAction } from '../buttons.js';
-import { recordFeedback } from '../feedback.js';
+import type { FeedbackEntry } from '../feedback.js';
 import { showSourcesPage } from './sources.js';
 import { answerInTurn, turnedAway, type BotContext } from './context.js';
 
 async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Extract<ButtonAction, { kind: 'vote' }>['verdict']): Promise<void> {
-  const { admission, replies, votes, discord: d, logger } = ctx;
+  const { admission, replies, votes, logger } = ctx;
   const [messageId, userId] = [interaction.message.id, interaction.user.id];
   if (!votes.claim(messageId, userId)) {
     await replies.privately(interaction, 'You already voted on this answer; only your first vote counts.');
@@ -24,7 +24,7 @@ async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Ex
     return;
   }
   const embed = interaction.message.embeds[0];
-  const written = await recordFeedback(d.feedbackFile, {
+  const entry: FeedbackEntry = {
     at: new Date(ctx.now()).toISOString(),
     verdict,
     guildId: interaction.guildId,
@@ -32,7 +32,8 @@ async function vote(ctx: BotContext, interaction: ButtonInteraction, verdict: Ex
     messageId,
     question: embed?.title ?? null,
     shown: embed?.description ?? interaction.message.content,
-  }, d.feedbackMaxBytes).then(
+  };
+  const written = await ctx.journal.feedback.append({ ...entry }).then(
     () => true,
     (error: unknown) => (logger.error({ err: oneLine(error) }, 'feedback not recorded'), false),
   );
@@ -59,7 +60,7 @@ export const button = {
     if (action.kind === 'vote') return vote(ctx, interaction, action.verdict);
     if (action.kind === 'sources') return showSourcesPage(ctx, interaction, action.page);
     const top = Math.min(action.shown + PAGE, MAX_QUOTES);
-    // The next page goes to the one who asked for it, not to the whole channel.
-    await answerInTurn(ctx, interaction, true, () => ctx.answer(action.question, top, { skip: action.shown }));
+    // The next page goes to the one who asked for it, not to the whole channel; a page is not a question, so it is not logged.
+    await answerInTurn(ctx, interaction, true, async () => ({ payload: (await ctx.answer(action.question, top, { skip: action.shown })).payload }));
   },
 };

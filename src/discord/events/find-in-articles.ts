@@ -22,6 +22,6 @@ export const findInArticles = {
       await replies.privately(interaction, 'That message has no text to look up in the articles.');
       return;
     }
-    await answerInTurn(ctx, interaction, true, () => ctx.answer(claim, 3, { wording: CLAIM_WORDING }));
+    await answerInTurn(ctx, interaction, true, () => ctx.answer(claim, 3, { wording: CLAIM_WORDING }), { frontEnd: 'find', asked: claim });
   },
 };

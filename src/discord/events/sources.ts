@@ -10,7 +10,7 @@ export const sources = {
     if (await turnedAway(ctx, interaction)) return;
     await answerInTurn(ctx, interaction, true, async () => {
       const engine = ctx.engine();
-      return sourcesReply(sourcesOf(engine.index), 1, await exampleQuestions(engine));
+      return { payload: sourcesReply(sourcesOf(engine.index), 1, await exampleQuestions(engine)) };
     });
   },
 };
