@@ -30,6 +30,7 @@ export async function buildBundles(outdir = DIST_DIR): Promise<void> {
       cli: 'src/cli/bin.ts',
       bot: 'src/discord/main.ts',
       'encode-worker': 'src/embed/encode-worker.ts',
+      'read-worker': 'src/embed/read-worker.ts',
     },
     outdir,
     bundle: true,

@@ -4,8 +4,8 @@
  * (reader.ts). Queries and small updates run on one in-process encoder; a
  * large batch (a first build, a new archive) is spread over worker threads.
  * Both run the same model with one thread per session, so a text gets the
- * same vector either way. The reader loads on first use: an index build
- * never needs it.
+ * same vector either way. The reader runs on a thread of its own, loaded on
+ * first use: an index build never needs it.
  */
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MODEL } from '../config/env.js';
@@ -14,7 +14,9 @@ import { cachedFileHash } from './file-hash.js';
 import { prepareModel } from './prepare-model.js';
 import type { WordStates } from './words.js';
 import { embedInWorkers, type OnVectors } from './worker-pool.js';
-import { loadReader, type Reader } from './reader.js';
+import type { Reader } from './reader.js';
+import { startReaderThread } from './reader-thread.js';
+import { inTurn } from './session-turns.js';
 
 export interface Embedder {
   /** Model id plus weights hash and precision: two indexes are compatible iff these match. */
@@ -53,10 +55,11 @@ export async function createEmbedder(options: EmbedderOptions): Promise<Embedder
       ? (await prepareModel(options.modelsDir, options.model)).hash
       : await cachedFileHash(modelFile(options), `${modelFile(options)}.sha256.json`, options.model);
   const encoderOptions = { modelsDir: options.modelsDir, model: options.model, precision: options.precision, threads: 1 };
-  const encoder = await loadEncoder(encoderOptions);
+  const encoder = await inTurn(() => loadEncoder(encoderOptions));
   const workers = options.workers ?? availableParallelism();
   let reader: Promise<Reader> | undefined;
-  const loadedReader = () => (reader ??= loadReader({ modelsDir: options.modelsDir, threads: READER_THREADS }));
+  // On its own thread: a pool's tens of milliseconds of onnxruntime never hold up the thread that answers Discord.
+  const loadedReader = () => (reader ??= startReaderThread({ modelsDir: options.modelsDir, threads: READER_THREADS }));
   return {
     id: `${options.model}@${hash.slice(0, 16)}/${options.precision}`,
     dims: encoder.dims,

@@ -49,13 +49,19 @@ export function modelFile(options: Pick<EncoderOptions, 'modelsDir' | 'model' | 
   return join(options.modelsDir, options.model, 'onnx', options.precision === 'int8' ? 'model_quantized.onnx' : 'model.onnx');
 }
 
-export async function loadEncoder(options: EncoderOptions): Promise<Encoder> {
+/** transformers.js (for its tokenizers) set to read prepared models from `modelsDir` only, and onnxruntime-node: what every session needs. */
+export async function modelRuntime(modelsDir: string) {
   const [{ AutoTokenizer, env }, ortModule] = await Promise.all([import('@xenova/transformers'), import('onnxruntime-node')]);
   // CommonJS: Node puts its exports on `default`; some loaders (tsx in a worker) hand them over as named exports instead.
   const ort = (ortModule as unknown as { default?: typeof ortModule }).default ?? ortModule;
-  env.localModelPath = options.modelsDir;
+  env.localModelPath = modelsDir;
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
+  return { AutoTokenizer, ort };
+}
+
+export async function loadEncoder(options: EncoderOptions): Promise<Encoder> {
+  const { AutoTokenizer, ort } = await modelRuntime(options.modelsDir);
   let tokenizer: Tokenizer;
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
@@ -83,6 +89,9 @@ export async function loadEncoder(options: EncoderOptions): Promise<Encoder> {
       feeds.token_type_ids = new ort.Tensor('int64', encoded.token_type_ids?.data ?? new BigInt64Array(encoded.input_ids.data.length), shape);
     }
     const result = (await session.run(feeds))[output]!;
+    // onnxruntime-node runs synchronously and settles at once, so a question's several runs (its own, the passages it is
+    // aligned with) would follow one another in microtasks without the event loop ever turning: yield after each.
+    await new Promise((resolve) => setImmediate(resolve));
     const [, tokens, dims] = result.dims as [number, number, number];
     const hidden = result.data as Float32Array;
     return { hidden, tokens, dims, ids: encoded.input_ids.data };

@@ -20,6 +20,7 @@ import { readCachedJson } from '../fs/json.js';
 import { buildBertOnnx, type BertConfig } from './bert-onnx.js';
 import { cachedFileHash } from './file-hash.js';
 import { MODEL_PACKAGE, prepareModel } from './prepare-model.js';
+import { modelRuntime } from './encoder.js';
 import { readSafetensors } from './safetensors.js';
 
 /** The trained tensors, committed. */
@@ -107,11 +108,7 @@ export async function prepareReader(options: ReaderOptions, rebuild = false): Pr
 }
 
 export async function loadReader(options: ReaderOptions): Promise<Reader> {
-  const [{ AutoTokenizer, env }, ortModule] = await Promise.all([import('@xenova/transformers'), import('onnxruntime-node')]);
-  const ort = (ortModule as unknown as { default?: typeof ortModule }).default ?? ortModule;
-  env.localModelPath = options.modelsDir;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = false;
+  const { AutoTokenizer, ort } = await modelRuntime(options.modelsDir);
   // Its lower layers are the packaged MiniLM's, so its words are cut by that model's tokenizer, whatever model embeds.
   await prepareModel(options.modelsDir, DEFAULT_MODEL);
   const tokenizer = (await AutoTokenizer.from_pretrained(DEFAULT_MODEL).catch((error: unknown) => {

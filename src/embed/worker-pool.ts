@@ -10,27 +10,17 @@
  * ("corrupted size vs. prev_size", reproduced on the second pool of a
  * process). Idle workers are unref'd, so they never keep a process alive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fail, QuotebotError } from '../errors.js';
 import type { EncoderOptions } from './encoder.js';
 import type { WorkerReply, WorkerRequest } from './encode-worker.js';
+import { sessionTurn, type SessionTurn } from './session-turns.js';
+import { spawnWorker } from './spawn-worker.js';
 
 /** Small enough to balance the tail across workers, large enough that messaging is noise. */
 const CHUNK = 16;
 /** Chunks queued per worker: the next is already there when one finishes, even while this thread is busy. */
 const IN_FLIGHT = 2;
-
-/**
- * Under tsx or vitest this module is TypeScript source, and a worker does not
- * inherit the parent's TypeScript loader, so it registers tsx itself first.
- * Compiled to JavaScript, the worker file is loaded directly.
- */
-function spawn(options: EncoderOptions): Worker {
-  const url = new URL(`./encode-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: options });
-  const shim = `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(url.href)}))`;
-  return new Worker(shim, { eval: true, workerData: options });
-}
 
 /** One encoder thread: answers its requests in the order they were sent. */
 class EncodeWorker {
@@ -40,20 +30,20 @@ class EncodeWorker {
   private readonly waiting: { resolve: (vectors: Float32Array) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | undefined;
 
-  /** The thread starts only once `after` settles: see poolFor. */
-  constructor(options: EncoderOptions, after: Promise<unknown>) {
+  /** The thread starts in its turn (session-turns.ts), which ends once its model has loaded or failed to. */
+  constructor(options: EncoderOptions, turn: SessionTurn) {
     let loaded!: (dims: number) => void;
     let refused!: (error: Error) => void;
     this.ready = new Promise<number>((resolve, reject) => ((loaded = resolve), (refused = reject)));
-    this.ready.catch(() => undefined); // also reported to whoever awaits it
+    this.ready.catch(() => undefined).finally(() => turn.done()); // the error also reaches whoever awaits it
     const broken = (error: Error) => {
       this.failure ??= error;
       refused(this.failure);
       for (const request of this.waiting.splice(0)) request.reject(this.failure);
       this.worker?.unref();
     };
-    void after.finally(() => {
-      const worker = (this.worker = spawn(options));
+    void turn.ready.then(() => {
+      const worker = (this.worker = spawnWorker('encode-worker', options));
       worker.on('message', (reply: WorkerReply) => {
         if ('ready' in reply) {
           // Referenced while loading (the caller awaits only a promise, which keeps no process alive), not after.
@@ -102,23 +92,16 @@ export type OnVectors = (indices: number[], vectors: Float32Array[]) => void;
 
 /**
  * The process's pool for these options, started on first use; a pool with a
- * failed worker is replaced. Workers start one after another, each once the
- * one before has loaded its model: two threads loading onnxruntime-node 1.14
- * and creating sessions at the same moment crashed about one forced build in
- * ten (SIGSEGV, or glibc's "free(): unaligned chunk", always during start-up);
- * started in turn, 50 builds in a row ran clean (`npm run test:builds`).
- * The first worker embeds while the next loads, so little time is lost.
+ * failed worker is replaced. Workers start one after another, each in its
+ * turn once every session before it has loaded (session-turns.ts): started
+ * in turn, 50 builds in a row ran clean (`npm run test:builds`). The first
+ * worker embeds while the next loads, so little time is lost.
  */
 function poolFor(options: EncoderOptions, count: number): EncodeWorker[] {
   const key = JSON.stringify([options.modelsDir, options.model, options.precision, options.threads, count]);
   let pool = pools.get(key);
   if (!pool || !pool.every((w) => w.usable)) {
-    let before: Promise<unknown> = Promise.resolve();
-    pool = Array.from({ length: count }, () => {
-      const worker = new EncodeWorker(options, before);
-      before = worker.ready.catch(() => undefined);
-      return worker;
-    });
+    pool = Array.from({ length: count }, () => new EncodeWorker(options, sessionTurn()));
     pools.set(key, pool);
   }
   return pool;
