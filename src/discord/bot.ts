@@ -5,7 +5,7 @@
  * One handler per event and command (events/); admission (admission.ts) decides who is
  * answered and when; this file builds the client and wires them.
  */
-import { Client, Events, GatewayIntentBits, RESTEvents, type ClientOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, RESTEvents, type ClientOptions } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { fail, oneLine } from '../errors.js';
@@ -48,6 +48,22 @@ export interface Bot {
 
 /** How long shutdown waits for replies in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * discord.js keeps every user and member it has seen, and 200 messages a channel: in a busy server for weeks
+ * that grows with every asker. Bounded here (the oldest go first; the bot's own user is kept), and anything
+ * evicted is fetched again when needed (a follow-up's earlier answer, say).
+ */
+const CACHES = Options.cacheWithLimits({
+  ...Options.DefaultMakeCacheSettings,
+  MessageManager: 50,
+  UserManager: { maxSize: 200, keepOverLimit: (user) => user.id === user.client.user.id },
+  GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+  PresenceManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  VoiceStateManager: 0,
+});
+
 /** How often the question log and the votes are pruned by age, besides at start. */
 const PRUNE_EVERY_MS = 86_400_000;
 
@@ -63,6 +79,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     // No MessageContent intent: Discord still delivers the text of messages that mention the bot.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_MENTIONS,
+    makeCache: CACHES,
     // No REST retries: replies are retried with backoff in deliver(), where a repeat is made safe.
     rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: requestsPerSecond, retries: 0 },
     ...shardOptions(d.shards),
