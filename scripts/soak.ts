@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from '../src/config/env.js';
 import { buildBundles } from './build.js';
 import { seeded } from './lib/random.js';
-import { judge, staleQuotes, type History, type MinuteSample, type SentQuote } from './lib/soak-checks.js';
+import { JUDGED_FROM_MINUTES, judge, staleQuotes, type History, type MinuteSample, type SentQuote } from './lib/soak-checks.js';
 import { sotuDataDir } from './lib/sotu.js';
 import { percentile } from '../src/percentile.js';
 import { BOT_ID, FakeDiscord, TOKEN, type Place, type RecordedRequest } from '../tests/support/fake-discord.js';
@@ -245,7 +245,7 @@ else {
   process.stdout.write(['minute  RSS MB  heap MB  fds  loop p99 ms  reply p95 ms  asked  replied  generation', ...samples.map((s) =>
     `${String(s.minute).padStart(6)}  ${s.rssMb.toFixed(0).padStart(6)}  ${s.heapUsedMb.toFixed(1).padStart(7)}  ${String(s.fds ?? '–').padStart(3)}  ${s.loopDelayP99Ms.toFixed(1).padStart(11)}  ${String(s.replyP95Ms ?? '–').padStart(12)}  ${String(s.asked).padStart(5)}  ${String(s.replied).padStart(7)}  ${s.generation}`),
   `${asked.length} questions, ${lost} lost; ${sent.length} quotes checked against the versions written, ${stale.length} stale; ${generations} index generations; bot exit ${botExit}`,
-  `verdict: ${verdict.pass ? 'pass' : `FAIL: ${verdict.reasons.join('; ')}`} (RSS ${(verdict.rssGrowth * 100).toFixed(1)}%, heap ${(verdict.heapGrowth * 100).toFixed(1)}% from minute ${verdict.baselineMinute})`].join('\n') + '\n');
+  `verdict: ${verdict.pass ? 'pass' : `FAIL: ${verdict.reasons.join('; ')}`} (RSS ${(verdict.rssGrowth * 100).toFixed(1)}%, heap ${(verdict.heapGrowth * 100).toFixed(1)}% from minute ${verdict.baselineMinute}${verdict.memoryJudged ? '' : `: not judged, shorter than ${JUDGED_FROM_MINUTES} minutes`})`].join('\n') + '\n');
 }
 await rm(dir, { recursive: true, force: true });
 process.exit(verdict.pass && botExit === 0 ? 0 : 1);

@@ -30,8 +30,14 @@ describe('the soak\'s verdict', () => {
     expect(judge(flat, 0, 2).reasons).toEqual(['2 quote(s) did not match their document as it was when they were sent']);
   });
 
-  it('measures a short soak from its middle, and refuses to judge one minute', () => {
-    expect(judge(flat.slice(0, 2), 0, 0).baselineMinute).toBe(1);
+  it('outvotes one minute whose collection came late: the windows\' medians decide', () => {
+    expect(judge(flat.map((m) => (m.minute === 30 ? { ...m, heapUsedMb: 75 } : m)), 0, 0)).toMatchObject({ pass: true, memoryJudged: true });
+  });
+
+  it('reports a short soak\'s memory without judging it (warm-up dominates two minutes), and refuses to judge one minute', () => {
+    const warming = flat.slice(0, 2).map((m) => ({ ...m, heapUsedMb: 50 + 10 * m.minute }));
+    expect(judge(warming, 0, 0)).toMatchObject({ pass: true, memoryJudged: false, baselineMinute: 1 });
+    expect(judge(warming, 0, 0).heapGrowth).toBeCloseTo(70 / 60 - 1, 5);
     expect(judge(flat.slice(0, 1), 0, 0).pass).toBe(false);
   });
 });

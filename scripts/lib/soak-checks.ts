@@ -2,9 +2,11 @@
  * The soak's judgement (scripts/soak.ts), pure so it is tested on its own:
  * a leaking bot and a stale quote must each fail it.
  *
- * - Memory: RSS and heap may grow at most GROWTH between the baseline minute
- *   (minute 5, or the middle of a shorter soak: the first minutes are the
- *   model and index warming up) and the last.
+ * - Memory: RSS and heap may grow at most GROWTH from the baseline window
+ *   (WINDOW minutes from minute BASELINE_MINUTE: the first minutes are the
+ *   model and index warming up) to the last WINDOW minutes, each window's
+ *   median taken so one minute's collection timing cannot decide it. A soak
+ *   too short to hold both windows reports its growth without judging it.
  * - File descriptors: flat (within FD_SLACK: a generation switch opens a few).
  * - The event loop's delay p99: at most LOOP_DELAY_P99_MS in every minute.
  * - Every question replied to; every quote sent the text its document said
@@ -14,8 +16,12 @@
 export const GROWTH = 0.05;
 export const FD_SLACK = 8;
 export const LOOP_DELAY_P99_MS = 50;
-/** The minute growth is measured from, in a soak long enough to have one after warming up. */
+/** The first minute of the baseline window: the model and index have warmed up by then. */
 export const BASELINE_MINUTE = 5;
+/** Minutes per window compared: a median of five outvotes one minute's collection timing. */
+export const WINDOW = 5;
+/** The shortest soak whose memory is judged: both windows whole and apart. */
+export const JUDGED_FROM_MINUTES = BASELINE_MINUTE + 2 * WINDOW - 1;
 
 export interface MinuteSample {
   minute: number;
@@ -68,29 +74,45 @@ export function staleQuotes(sent: readonly SentQuote[], history: History): SentQ
 export interface Verdict {
   pass: boolean;
   reasons: string[];
+  /** The first minute of the window growth is measured from. */
   baselineMinute: number;
   rssGrowth: number;
   heapGrowth: number;
+  /** False when the soak is shorter than JUDGED_FROM_MINUTES: the growth is reported, not judged. */
+  memoryJudged: boolean;
   fdGrowth: number | null;
   worstLoopDelayP99Ms: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function judge(minutes: readonly MinuteSample[], lostReplies: number, stale: number): Verdict {
   const reasons: string[] = [];
   if (minutes.length < 2) reasons.push(`only ${minutes.length} minute(s) measured: too short to judge`);
-  const baseline = minutes.find((m) => m.minute === Math.min(BASELINE_MINUTE, Math.max(1, Math.floor(minutes.length / 2)))) ?? minutes[0];
-  const last = minutes.at(-1);
-  const growth = (key: 'rssMb' | 'heapUsedMb') => (baseline && last ? (last[key] - baseline[key]) / baseline[key] : 0);
+  const memoryJudged = minutes.length >= JUDGED_FROM_MINUTES;
+  // A short soak still reports its growth, from its first minute on.
+  const from = memoryJudged ? minutes.findIndex((m) => m.minute >= BASELINE_MINUTE) : 0;
+  const baseline = minutes.slice(from, from + (memoryJudged ? WINDOW : 1));
+  const end = minutes.slice(-(memoryJudged ? WINDOW : 1));
+  const growth = (key: 'rssMb' | 'heapUsedMb') => (baseline.length > 0 ? median(end.map((m) => m[key])) / median(baseline.map((m) => m[key])) - 1 : 0);
   const rssGrowth = growth('rssMb');
   const heapGrowth = growth('heapUsedMb');
-  const fdGrowth = baseline?.fds != null && last?.fds != null ? last.fds - baseline.fds : null;
+  const baselineMinute = baseline[0]?.minute ?? 0;
+  const first = baseline[0];
+  const last = minutes.at(-1);
+  const fdGrowth = first?.fds != null && last?.fds != null ? last.fds - first.fds : null;
   const worstLoopDelayP99Ms = Math.max(0, ...minutes.map((m) => m.loopDelayP99Ms));
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  if (rssGrowth > GROWTH) reasons.push(`RSS grew ${pct(rssGrowth)} from minute ${baseline!.minute} to the end (limit ${pct(GROWTH)})`);
-  if (heapGrowth > GROWTH) reasons.push(`heap grew ${pct(heapGrowth)} from minute ${baseline!.minute} to the end (limit ${pct(GROWTH)})`);
-  if (fdGrowth !== null && fdGrowth > FD_SLACK) reasons.push(`${fdGrowth} more file descriptors open at the end than at minute ${baseline!.minute}`);
+  const span = `from minutes ${baselineMinute}-${baselineMinute + WINDOW - 1} to the last ${WINDOW}`;
+  if (memoryJudged && rssGrowth > GROWTH) reasons.push(`RSS grew ${pct(rssGrowth)} ${span} (limit ${pct(GROWTH)})`);
+  if (memoryJudged && heapGrowth > GROWTH) reasons.push(`heap grew ${pct(heapGrowth)} ${span} (limit ${pct(GROWTH)})`);
+  if (fdGrowth !== null && fdGrowth > FD_SLACK) reasons.push(`${fdGrowth} more file descriptors open at the end than at minute ${baselineMinute}`);
   if (worstLoopDelayP99Ms > LOOP_DELAY_P99_MS) reasons.push(`event-loop delay p99 reached ${worstLoopDelayP99Ms} ms (limit ${LOOP_DELAY_P99_MS})`);
   if (lostReplies > 0) reasons.push(`${lostReplies} question(s) never got a reply`);
   if (stale > 0) reasons.push(`${stale} quote(s) did not match their document as it was when they were sent`);
-  return { pass: reasons.length === 0, reasons, baselineMinute: baseline?.minute ?? 0, rssGrowth, heapGrowth, fdGrowth, worstLoopDelayP99Ms };
+  return { pass: reasons.length === 0, reasons, baselineMinute, rssGrowth, heapGrowth, memoryJudged, fdGrowth, worstLoopDelayP99Ms };
 }

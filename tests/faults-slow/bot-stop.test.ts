@@ -66,7 +66,8 @@ describe('stopping the bot', () => {
       expect(text.endsWith('\n')).toBe(true);
       const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { asked: string; outcome: string; replyId: string | null });
       expect(lines).toHaveLength(BURST + 1);
-      expect(lines.every((l) => l.outcome === 'answered' && l.replyId !== null)).toBe(true);
+      // Each one read and replied to (the verdict is the engine's: "Question 18: …" may only be related), none dropped as busy or failed.
+      expect(lines.filter((l) => ['busy', 'slowed', 'error'].includes(l.outcome) || l.replyId === null)).toEqual([]);
       const votes = (await readFile(files.FEEDBACK_FILE, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { verdict: string });
       expect(votes.map((v) => v.verdict)).toEqual(['down']);
     } finally {

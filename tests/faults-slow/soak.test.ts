@@ -3,14 +3,16 @@
  * the real bot and index watcher as processes against the fake Discord,
  * documents changing under them, reconnects and 429s. The soak's own verdict
  * must pass (scripts/lib/soak-checks.ts; its checks are tested on their own
- * in tests/soak-checks.test.ts). Test name reads "fault → outcome".
+ * in tests/soak-checks.test.ts). Two minutes are all warm-up for memory, so
+ * the verdict reports growth without judging it here; `npm run soak` (30
+ * minutes, docs/reliability.md) judges it. Test name reads "fault → outcome".
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config/env.js';
 
 describe('the soak', () => {
-  it('two minutes of questions, bursts, edits, re-indexing, reconnects and 429s → no reply lost, no stale quote, memory and descriptors flat, exit 0', async () => {
+  it('two minutes of questions, bursts, edits, re-indexing, reconnects and 429s → no reply lost, no stale quote, descriptors flat, the loop responsive, exit 0 (memory is judged by the 30-minute soak)', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/soak.ts', '--minutes', '2', '--json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
