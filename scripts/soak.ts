@@ -81,7 +81,8 @@ for (const file of addresses.slice(0, 6)) await put(file, await readFile(join(so
 
 await buildBundles();
 const node = (script: string, argv: string[], env: Record<string, string>) =>
-  spawn(process.execPath, [join(PROJECT_ROOT, 'dist', script), ...argv], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --expose-gc: the health lines then give the live heap (src/discord/health.ts), what a leak grows.
+  spawn(process.execPath, ['--expose-gc', join(PROJECT_ROOT, 'dist', script), ...argv], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 const files = { CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, QUESTION_LOG_FILE: join(dir, 'questions.jsonl'), FEEDBACK_FILE: join(dir, 'feedback.jsonl') };
 await new Promise<void>((resolve, reject) => node('cli.js', ['index'], files).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`index exited ${code}`)))));
 
@@ -227,7 +228,7 @@ for (let m = 1; m <= minutes; m++) {
   samples.push({
     minute: m,
     rssMb: inMinute.at(-1)!.rssMb,
-    // The least heap seen in the minute: what survived its collections, not what a collection was about to free.
+    // The least heap seen in the minute (live, after a full collection: the bot runs with --expose-gc).
     heapUsedMb: Math.min(...inMinute.map((h) => h.heapUsedMb)),
     fds: inMinute.at(-1)!.fds,
     loopDelayP99Ms: Math.max(...inMinute.map((h) => h.loopDelayP99Ms)),
