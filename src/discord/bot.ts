@@ -64,6 +64,14 @@ const CACHES = Options.cacheWithLimits({
   VoiceStateManager: 0,
 });
 
+/**
+ * @discordjs/rest keeps a queue per route and major parameter, and an interaction's webhook routes take
+ * its token as the major parameter: every button click and /ask leaves a queue behind, swept only once
+ * an hour by default. Swept every five minutes instead, so they hold minutes of clicks, not an hour's
+ * (an inactive queue holds no rate-limit state that matters: the next response brings it back).
+ */
+const REST_HANDLER_SWEEP_MS = 5 * 60_000;
+
 /** How often the question log and the votes are pruned by age, besides at start. */
 const PRUNE_EVERY_MS = 86_400_000;
 
@@ -81,7 +89,7 @@ export function createBot({ config, engine, logger, now = Date.now, requestsPerS
     allowedMentions: NO_MENTIONS,
     makeCache: CACHES,
     // No REST retries: replies are retried with backoff in deliver(), where a repeat is made safe.
-    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: requestsPerSecond, retries: 0 },
+    rest: { ...(d.apiBase ? { api: d.apiBase } : {}), globalRequestsPerSecond: requestsPerSecond, retries: 0, handlerSweepInterval: REST_HANDLER_SWEEP_MS },
     ...shardOptions(d.shards),
   });
   // discord.js waits out a 429 itself; the operator sees that it happened. The route has ids and tokens masked, the URL would not.
