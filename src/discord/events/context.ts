@@ -71,8 +71,9 @@ export async function answerInTurn(
 ): Promise<void> {
   const { admission, replies } = ctx;
   const where = { guildId: interaction.guildId, channelId: interaction.channelId };
-  if (!admission.withinLimits(interaction.user.id, interaction.channelId) || admission.busy()) {
-    const busy = admission.busy();
+  const limited = !admission.withinLimits(interaction.user.id, interaction.channelId);
+  const busy = admission.busy();
+  if (limited || busy) {
     await replies.privately(interaction, busy ? BUSY : SLOW_DOWN);
     if (asked) logQuestion(ctx, where, asked.frontEnd, unansweredRecord(asked.asked, busy ? 'busy' : 'slowed'), null);
     return;
